@@ -1,0 +1,95 @@
+# Backstage: every target sets up what it needs, from a machine with Python 3.11, Node 20 and apt.
+#   make book    build the book strictly into _build/html
+#   make test    lint, unit tests, strict book build, browser tests of the built site
+# See README.md for the rest.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HTML   := _build/html
+PORT   ?= 8000
+JB_FLAGS := --all -W -n --keep-going
+
+.PHONY: help book serve lab test lint unit build-check browser bench clean distclean requirements
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+# --- environment -------------------------------------------------------------------------------------------------
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(BIN)/uv: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
+
+# The book's packages (what Binder installs) and the project itself, editable.
+$(VENV)/.book-deps: requirements.txt pyproject.toml | $(BIN)/uv
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.txt
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	touch $@
+
+# Test tools on top.
+$(VENV)/.dev-deps: requirements-dev.txt $(VENV)/.book-deps
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements-dev.txt
+	touch $@
+
+# Debian's Chromium for the browser tests (never `playwright install`, which downloads a browser).
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
+
+requirements:  ## re-pin requirements.txt and requirements-dev.txt from the .in files
+	$(BIN)/uv pip compile --python-version 3.11 --quiet requirements.in -o requirements.txt
+	$(BIN)/uv pip compile --python-version 3.11 --quiet requirements-dev.in -o requirements-dev.txt
+
+# --- the book ----------------------------------------------------------------------------------------------------
+
+book: $(VENV)/.book-deps  ## set up and build the book strictly (every cell run, any warning fatal)
+	$(BIN)/jupyter-book build $(JB_FLAGS) .
+	@echo
+	@echo "The book is in $(HTML)/index.html. Serve it with: make serve  (http://127.0.0.1:$(PORT)/)"
+
+serve:  ## serve the built book on 127.0.0.1
+	@test -f $(HTML)/index.html || { echo "No built book in $(HTML): run make book first"; exit 1; }
+	@echo "Serving $(HTML) at http://127.0.0.1:$(PORT)/ (Ctrl-C stops)"
+	$(PYTHON) -m http.server $(PORT) --bind 127.0.0.1 --directory $(HTML)
+
+# JupyterLab opens the chapters' .md files as notebooks (jupytext), set in this environment only.
+LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
+lab: $(VENV)/.book-deps  ## JupyterLab on the book: the live labs
+	mkdir -p $(dir $(LAB_OVERRIDES))
+	cp tools/lab-overrides.json $(LAB_OVERRIDES)
+	$(BIN)/jupyter lab --ip=127.0.0.1 --notebook-dir=. book/intro.md
+
+# --- tests -------------------------------------------------------------------------------------------------------
+
+test: lint unit build-check browser  ## set up and run every test: lint, unit, strict build, browser
+	@echo "make test: all passed"
+
+lint: $(VENV)/.dev-deps  ## ruff on everything, mypy on sim/
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+unit: $(VENV)/.dev-deps  ## pytest, without the browser tests
+	$(BIN)/python -m pytest -m "not browser"
+
+build-check: book  ## the strict book build (`make book`)
+
+browser: $(VENV)/.dev-deps $(CHROMIUM)  ## the built site in headless Chromium, every outside request blocked
+	@test -f $(HTML)/index.html || { echo "No built book in $(HTML): run make book first"; exit 1; }
+	$(BIN)/python -m pytest -m browser
+
+bench: $(VENV)/.dev-deps  ## performance figures (printed, not asserted)
+	$(BIN)/python bench/bench_sim.py
+
+clean:  ## remove the built book and caches (keeps .venv)
+	rm -rf _build .pytest_cache .ruff_cache .mypy_cache .hypothesis
+
+distclean: clean  ## also remove the environment
+	rm -rf $(VENV)

@@ -1,0 +1,41 @@
+"""Every page in the table of contents, as a reader's browser shows it with only the site's own origin reachable."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page
+
+from tests.browser.conftest import ROOT, SCREENSHOTS, SITE
+from tests.browser.site_check import check_page, toc_pages
+
+PAGES = toc_pages(ROOT / "_toc.yml")
+
+
+def test_toc_lists_pages_that_were_built() -> None:
+    missing = [p for p in PAGES if not (SITE / p).exists()]
+    assert not missing, f"pages in _toc.yml with no built HTML: {missing}"
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_loads_alone_and_every_chart_draws(page: Page, site_url: str, path: str) -> None:
+    report = check_page(page, site_url + path)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / (path.replace("/", "__") + ".png")), full_page=True)
+    problems = report.problems()
+    assert not problems, f"{path}:\n  " + "\n  ".join(problems)
+
+
+def test_site_root_redirects_to_the_first_page(page: Page, site_url: str) -> None:
+    report = check_page(page, site_url, book_chrome=False)
+    page.wait_for_url(f"**/{PAGES[0]}")
+    assert not report.problems(), report.problems()
+
+
+def test_intro_shows_the_release_history_chart(page: Page, site_url: str) -> None:
+    report = check_page(page, site_url + "book/intro.html")
+    assert report.charts == 1
+    label = page.locator("div[id^='altair-viz-'] [aria-label]").first.get_attribute("aria-label") or ""
+    assert "Grid of Android releases" in label, label
+    # The chart's cells name the restrictions (text, not colour alone).
+    svg_text = page.locator("div[id^='altair-viz-'] svg").first.text_content() or ""
+    assert "standby" in svg_text and "Doze" in svg_text
