@@ -62,10 +62,12 @@ serve:  ## serve the built book on 127.0.0.1
 
 # JupyterLab opens the chapters' .md files as notebooks (jupytext), set in this environment only.
 LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
+LAB_PORT ?= 8888
+LAB_ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)  # containers and CI run as root
 lab: $(VENV)/.book-deps  ## JupyterLab on the book: the live labs
 	mkdir -p $(dir $(LAB_OVERRIDES))
 	cp tools/lab-overrides.json $(LAB_OVERRIDES)
-	$(BIN)/jupyter lab --ip=127.0.0.1 --notebook-dir=. book/intro.md
+	$(BIN)/jupyter lab --ip=127.0.0.1 --port=$(LAB_PORT) --notebook-dir=. $(LAB_ROOT_FLAG) book/intro.md
 
 # --- tests -------------------------------------------------------------------------------------------------------
 
