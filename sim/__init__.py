@@ -1,0 +1,42 @@
+"""Backstage's device simulator: an Android phone's background work, battery, radio and Doze, in simpy."""
+
+from sim.assumptions import Assumptions
+from sim.buckets import BUCKETS, BucketQuota, quota_for
+from sim.day import DAY_PRESETS, Day, NetworkPeriod, Period, Session
+from sim.doze import DozeTimings
+from sim.phone import Phone, run
+from sim.power import PROFILES, PowerProfile
+from sim.result import BatteryPoint, EnergyRow, Event, Result, StateSpan, WorkRecord
+from sim.scenario import PRESETS, App, Device, Scenario
+from sim.work import ImmediateWork, Mechanism, WorkHost, WorkItem
+
+__all__ = [
+    "BUCKETS",
+    "DAY_PRESETS",
+    "PRESETS",
+    "PROFILES",
+    "App",
+    "Assumptions",
+    "BatteryPoint",
+    "BucketQuota",
+    "Day",
+    "Device",
+    "DozeTimings",
+    "EnergyRow",
+    "Event",
+    "ImmediateWork",
+    "Mechanism",
+    "NetworkPeriod",
+    "Period",
+    "Phone",
+    "PowerProfile",
+    "Result",
+    "Scenario",
+    "Session",
+    "StateSpan",
+    "WorkHost",
+    "WorkItem",
+    "WorkRecord",
+    "quota_for",
+    "run",
+]
