@@ -1,8 +1,10 @@
 """Charts and labs for the book: Altair charts in the book's theme, drawn from the simulator's results."""
 
-from widgets import theme
+from widgets import kit, theme
 from widgets.charts import android_history_chart
+from widgets.controls import Control, ControlSpecError
+from widgets.lab import Lab, Runs, static_mode
 
 theme.enable()
 
-__all__ = ["android_history_chart", "theme"]
+__all__ = ["Control", "ControlSpecError", "Lab", "Runs", "android_history_chart", "kit", "static_mode", "theme"]

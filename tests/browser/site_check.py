@@ -87,6 +87,7 @@ class PageReport:
     charts: int = 0
     undrawn_charts: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    dead_widgets: list[str] = field(default_factory=list)
     transferred_bytes: int = 0
 
     def problems(self) -> list[str]:
@@ -95,7 +96,37 @@ class PageReport:
         out += [f"console error: {m}" for m in self.console_errors]
         out += [f"chart did not draw: {c}" for c in self.undrawn_charts]
         out += [f"missing: {m}" for m in self.missing]
+        out += [f"widget on a static page: {w}" for w in self.dead_widgets]
         return out
+
+
+def exercise_bindings(page: Page) -> list[str]:
+    """Move every bound control of every chart on the page to another value; report controls that change nothing.
+
+    A control counts as working when the chart's drawing (its svg markup) differs after the change.
+    """
+    problems = []
+    for chart in page.locator(CHART_SELECTOR).all():
+        svg = chart.locator("svg").first
+        for control in chart.locator(".vega-bindings input, .vega-bindings select").all():
+            name = control.evaluate("e => e.closest('.vega-bind').querySelector('.vega-bind-name')?.textContent")
+            before = svg.inner_html()
+            kind = control.evaluate("e => e.tagName.toLowerCase() + ':' + (e.type || '')")
+            if kind == "input:checkbox":
+                control.click()
+            elif kind.startswith("select"):
+                options = control.evaluate("e => [...e.options].map(o => o.value)")
+                current = control.input_value()
+                control.select_option(next(v for v in options if v != current))
+            elif kind == "input:range":
+                control.evaluate("e => { e.value = e.max == e.value ? e.min : e.max; "
+                                 "e.dispatchEvent(new Event('input', {bubbles: true})); }")
+            else:
+                continue
+            page.wait_for_timeout(300)
+            if svg.inner_html() == before:
+                problems.append(f"{chart.get_attribute('id')}: moving {name!r} changed nothing")
+    return problems
 
 
 def check_page(page: Page, url: str, *, book_chrome: bool = True) -> PageReport:
@@ -145,6 +176,15 @@ def check_page(page: Page, url: str, *, book_chrome: bool = True) -> PageReport:
         except Exception:
             text = chart.inner_text().strip()[:200]
             report.undrawn_charts.append(f"{chart_id}" + (f": {text}" if text else ""))
+
+    # A static page never shows a dead ipywidget, nor carries widget state or the scripts that would render it.
+    if page.locator(".jupyter-widgets, .widget-area").count():
+        report.dead_widgets.append("an ipywidget view")
+    if page.locator("script[type='application/vnd.jupyter.widget-state+json']").count():
+        report.dead_widgets.append("embedded widget state")
+    for script in page.locator("script[src]").evaluate_all("els => els.map(e => e.src)"):
+        if "require" in script.rsplit("/", 1)[-1] or "html-manager" in script or "embed-amd" in script:
+            report.dead_widgets.append(f"widget script {script}")
 
     if book_chrome:
         if page.locator(".bd-header").count() == 0:

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Page
 
 from tests.browser.conftest import ROOT, SCREENSHOTS, SITE
-from tests.browser.site_check import check_page, toc_pages
+from tests.browser.site_check import check_page, exercise_bindings, toc_pages
 
 PAGES = toc_pages(ROOT / "_toc.yml")
 
@@ -23,6 +23,28 @@ def test_page_loads_alone_and_every_chart_draws(page: Page, site_url: str, path:
     page.screenshot(path=str(SCREENSHOTS / (path.replace("/", "__") + ".png")), full_page=True)
     problems = report.problems()
     assert not problems, f"{path}:\n  " + "\n  ".join(problems)
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_bound_control_changes_its_chart(page: Page, site_url: str, path: str) -> None:
+    report = check_page(page, site_url + path)
+    assert not report.problems()
+    problems = exercise_bindings(page)
+    assert not problems, f"{path}:\n  " + "\n  ".join(problems)
+
+
+def test_the_batching_lab_is_interactive_on_the_static_page(page: Page, site_url: str) -> None:
+    check_page(page, site_url + "book/batching.html")
+    chart = page.locator("div[id^='altair-viz-']").first
+    assert chart.locator(".vega-bindings select, .vega-bindings input").count() == 2
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    chart.screenshot(path=str(SCREENSHOTS / "batching-lab-before.png"))
+    chart.locator(".vega-bindings input[type=checkbox]").check()
+    page.wait_for_timeout(300)
+    chart.screenshot(path=str(SCREENSHOTS / "batching-lab-after.png"))
+    text = chart.locator("svg").first.text_content() or ""
+    # Batched hourly, the tails' share of the energy drops and B's radio energy falls well below A's.
+    assert "A 266" in text.replace("\u202f", " "), text[:400]
 
 
 def test_site_root_redirects_to_the_first_page(page: Page, site_url: str) -> None:

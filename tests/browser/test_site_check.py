@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page
 
 from tests.browser.conftest import SITE
-from tests.browser.site_check import check_page, serve
+from tests.browser.site_check import check_page, exercise_bindings, serve
 
 CHART = """<div id="altair-viz-test"></div>
 <script>vegaEmbed("#altair-viz-test", {SPEC}, {{mode: "vega-lite"}})
@@ -69,3 +69,22 @@ def test_a_page_without_the_book_theme_is_reported(page: Page, pages: tuple[Path
     folder, url = pages
     report = check_page(page, url + write(folder, "bare.html", "<p>hello</p>"))
     assert "missing: the search box" in report.problems()
+
+
+def test_a_widget_on_a_static_page_is_reported(page: Page, pages: tuple[Path, str]) -> None:
+    folder, url = pages
+    state = '<script type="application/vnd.jupyter.widget-state+json">{}</script>'
+    report = check_page(page, url + write(folder, "widget.html", state + '<div class="jupyter-widgets"></div>'),
+                        book_chrome=False)
+    assert "widget on a static page: embedded widget state" in report.problems()
+    assert "widget on a static page: an ipywidget view" in report.problems()
+
+
+def test_a_bound_control_that_changes_nothing_is_reported(page: Page, pages: tuple[Path, str]) -> None:
+    folder, url = pages
+    # A param bound to a checkbox that no encoding or filter uses: the control moves, the chart does not.
+    spec = ('{"params": [{"name": "p", "value": false, "bind": {"input": "checkbox", "name": "dead "}}], '
+            '"data": {"values": [{"a": 1}]}, "mark": "point", '
+            '"encoding": {"x": {"field": "a", "type": "quantitative"}}}')
+    check_page(page, url + write(folder, "dead.html", CHART.format(SPEC=spec)), book_chrome=False)
+    assert exercise_bindings(page) == ["altair-viz-test: moving 'dead ' changed nothing"]

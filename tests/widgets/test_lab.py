@@ -1,0 +1,109 @@
+"""A lab re-runs the simulator when a control changes, and shows a kernel-free twin when the book is built."""
+
+from __future__ import annotations
+
+import json
+
+import altair as alt
+import jsonschema
+import pytest
+
+import sim
+from widgets import Control, Lab, kit
+from widgets.lab import STATIC_ENV
+
+DAY_S = 6 * 3600
+
+
+def scenario(interval_min: int, charging: bool) -> sim.Scenario:
+    work = sim.ImmediateWork(every_s=interval_min * 60.0, cpu_s=0.5, down_bytes=100_000)
+    day = sim.Day(network=(sim.NetworkPeriod(0, DAY_S, "cellular"),), moving=(sim.Period(0, DAY_S),),
+                  charging=(sim.Period(0, DAY_S),) if charging else ())
+    # Exempt from Doze, so that light Doze does not batch the syncs itself.
+    return sim.Scenario(apps=(sim.App("sync", doze_exempt=True, work=(work,)),), day=day, duration_s=DAY_S)
+
+
+CONTROLS = [
+    Control("interval_min", "Sync every", "choice", 10, options=[5, 10, 30]),
+    Control("charging", "Plugged in", "toggle", False),
+]
+
+
+def figure(runs, where):  # type: ignore[no-untyped-def]
+    return kit.summary_view(runs, where, battery=True)
+
+
+def compare(runs, where_a, where_b, label_a, label_b):  # type: ignore[no-untyped-def]
+    return kit.ab_view(runs, where_a, where_b, label_a, label_b, energy_parts=("Cell radio: tail",))
+
+
+@pytest.fixture
+def lab() -> Lab:
+    return Lab(scenario, CONTROLS, figure, compare=compare, seed=3)
+
+
+def _validate(chart: alt.TopLevelMixin) -> None:
+    validator = jsonschema.Draft7Validator(alt.vegalite.v6.schema.core.load_schema())
+    errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(chart.to_dict(validate=False))]
+    assert errors == []
+
+
+def test_a_control_change_reruns_the_simulator_and_redraws(lab: Lab, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(STATIC_ENV, raising=False)
+    box = lab.widget()
+    live = lab._widget_state  # type: ignore[attr-defined]
+    assert live.values() == {"interval_min": 10, "charging": False}
+    before = lab.run(interval_min=10)
+    live.inputs["interval_min"].value = 5
+    after = lab.run(interval_min=5)
+    # Twice the syncs: twice the promotions on an idle cellular radio, and the chart drawn from the new run.
+    assert after.summary["radio_promotions"] == pytest.approx(2 * before.summary["radio_promotions"], abs=1)
+    assert "ms" in live.status.value and "color:#b00" not in live.status.value
+    assert "datum.k_interval_min == 5" in json.dumps(live.chart.to_dict())
+    assert box is lab.widget()
+
+
+def test_reset_and_ab_switch(lab: Lab, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(STATIC_ENV, raising=False)
+    lab.widget()
+    live = lab._widget_state  # type: ignore[attr-defined]
+    live.inputs["charging"].value = True
+    live.ab.value = True
+    assert "A against B" not in live.status.value  # the status line only reports timing
+    live.reset.click()
+    assert live.values() == {"interval_min": 10, "charging": False}
+
+
+def test_charts_of_live_runs_and_comparisons_validate_against_vega_lite(lab: Lab) -> None:
+    _validate(lab.chart(interval_min=30, charging=True))
+    _validate(lab.compare(interval_min=5))
+
+
+def test_the_static_twin_binds_every_control_over_every_grid_point(lab: Lab) -> None:
+    twin = lab.static_twin()
+    _validate(twin)
+    spec = twin.to_dict()
+    assert {p["name"] for p in spec["params"]} == {"interval_min", "charging"}
+    assert {p["bind"]["input"] for p in spec["params"]} == {"select", "checkbox"}
+    assert len(lab._cache) == 6  # 3 intervals x 2 charging states, each simulated once
+    assert "k_interval_min" in json.dumps(spec)
+
+
+def test_the_cell_shows_the_twin_and_no_widget_while_the_book_builds(lab: Lab,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(STATIC_ENV, "1")
+    bundle = lab._repr_mimebundle_()
+    assert "text/html" in bundle and "vegaEmbed" in bundle["text/html"]
+    assert "application/vnd.jupyter.widget-view+json" not in bundle
+    assert lab._widget is None
+
+
+def test_the_cell_shows_the_live_lab_in_a_kernel(lab: Lab, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(STATIC_ENV, raising=False)
+    bundle = lab._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+
+
+def test_a_value_no_control_allows_is_refused_in_plain_words(lab: Lab) -> None:
+    with pytest.raises(ValueError, match=r"interval_min=7: allowed 5, 10, 30"):
+        lab.run(interval_min=7)

@@ -1,0 +1,427 @@
+"""The chart kit: simulation results in, Altair charts out, in the vocabulary of Battery Historian.
+
+Every function takes a ``Runs`` (one or many results, keyed by control values) and ``where``, a Vega expression
+choosing which run to show; the same function draws a live run, either side of an A/B view, and the static twin
+whose bound params pick a precomputed run in the browser. Data is inlined as CSV with only the plotted columns,
+times rounded, so that a twin over dozens of runs stays small.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+from widgets.lab import Runs
+from widgets.theme import COLUMN_WIDTH_PX, PALETTE
+
+__all__ = [
+    "DEVICE_ROWS",
+    "METRICS",
+    "ab_energy_chart",
+    "ab_table",
+    "ab_view",
+    "battery_chart",
+    "energy_chart",
+    "metrics_table",
+    "summary_view",
+    "timeline_chart",
+]
+
+# -- vocabulary ----------------------------------------------------------------------------------------------------
+
+#: Timeline rows for the device, top to bottom: (row label, group, lane, values that draw a bar). A state that
+#: is "off" draws nothing, so a row's bars mean what its label says, whatever their colour.
+DEVICE_ROWS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
+    ("Screen on", "User", "screen", ("on",)),
+    ("Charging", "User", "charging", ("plugged",)),
+    ("On Wi-Fi", "User", "network", ("wifi",)),
+    ("On cellular", "User", "network", ("cellular",)),
+    ("Moving", "User", "motion", ("moving",)),
+    ("Doze: light idle", "Doze", "doze", ("light_idle",)),
+    ("Doze: deep idle", "Doze", "doze", ("deep_idle",)),
+    ("Doze: window", "Doze", "doze", ("light_maintenance", "deep_maintenance")),
+    ("Cell radio: transfer", "Radio", "radio", ("promotion", "active")),
+    ("Cell radio: tail", "Radio", "radio", ("tail",)),
+    ("Wi-Fi radio: transfer", "Radio", "wifi", ("active", "tail")),
+    ("CPU awake", "CPU", "cpu", ("awake", "active")),
+)
+APP_ROWS: tuple[tuple[str, str], ...] = (("running", "running"), ("waiting", "waiting to run"))
+GROUPS = ("User", "Doze", "Radio", "CPU", "Apps")
+
+#: Energy components of the ledger, as the reader reads them (others keep their ledger name).
+COMPONENT_LABELS: dict[str, str] = {
+    "screen": "Screen",
+    "cpu.suspend": "CPU suspended",
+    "cpu.awake": "CPU awake, idle",
+    "cpu.active": "CPU running work",
+    "cpu.wakeup": "CPU wakeups",
+    "radio.promotion": "Cell radio: promotion",
+    "radio.active": "Cell radio: transfer",
+    "radio.tail": "Cell radio: tail",
+    "radio.idle": "Cell radio: idle paging",
+    "wifi.active": "Wi-Fi: transfer",
+    "wifi.tail": "Wi-Fi: tail",
+    "wifi.idle": "Wi-Fi: connected, idle",
+}
+
+#: Metrics shown to the reader: (summary key, label, unit, format, what "better" is).
+METRICS: tuple[tuple[str, str, str, str, str], ...] = (
+    ("battery_drained_mah", "Battery drained", "mAh", ",.0f", "lower"),
+    ("battery_drained_pct", "Battery drained", "%", ".1f", "lower"),
+    ("wakeups", "Wakeups", "", ",.0f", "lower"),
+    ("cell_radio_active_s", "Cell radio on", "s", ",.0f", "lower"),
+    ("radio_tail_energy_share", "Radio energy in tails", "", ".0%", "lower"),
+    ("metered_mb", "Metered data", "MB", ",.1f", "lower"),
+    ("work_latency_p50_s", "Work delay, median", "s", ",.0f", "lower"),
+    ("work_latency_p95_s", "Work delay, 95th pct", "s", ",.0f", "lower"),
+    ("janky_frames_from_background", "Janky frames caused", "", ",.0f", "lower"),
+)
+
+
+
+# -- data ----------------------------------------------------------------------------------------------------------
+
+
+def _inline(frame: pd.DataFrame) -> alt.InlineData:
+    """A DataFrame as inline CSV (a fraction of the size of JSON records), with numbers parsed back."""
+    parse = {c: "number" for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])}
+    return alt.InlineData(values=frame.to_csv(index=False), format=alt.DataFormat(type="csv", parse=parse))
+
+
+def _keyed_rows(runs: Runs, rows_of: Any) -> pd.DataFrame:
+    """Concatenate ``rows_of(result)`` (a list of dicts) over the runs, each row with the run's key columns."""
+    out: list[dict[str, Any]] = []
+    for keys, result in runs.keyed():
+        for row in rows_of(result):
+            row.update(keys)
+            out.append(row)
+    return pd.DataFrame(out)
+
+
+def _filtered(chart: alt.Chart, where: str | None) -> alt.Chart:
+    return chart.transform_filter(where) if where else chart
+
+
+def _merge(spans: Iterable[tuple[float, float]], gap_s: float) -> list[tuple[float, float, int]]:
+    """Join spans closer than ``gap_s`` (invisible at the chart's width): (start, end, how many were joined)."""
+    merged: list[tuple[float, float, int]] = []
+    for start, end in sorted(spans):
+        if merged and start - merged[-1][1] <= gap_s:
+            s0, e0, n = merged[-1]
+            merged[-1] = (s0, max(e0, end), n + 1)
+        else:
+            merged.append((start, end, 1))
+    return merged
+
+
+def _duration_h(runs: Runs) -> float:
+    return max(float(r.meta["duration_s"]) for _, r in runs.items) / 3600.0
+
+
+def _x(window_h: tuple[float, float], title: str = "Hours from the start of the scenario") -> alt.X:
+    # Presets start at a meaningful moment (midnight for a weekday, bedtime for the desk): say hours, not clock.
+    return alt.X("start_h:Q", title=title, scale=alt.Scale(domain=list(window_h), nice=False),
+                 axis=alt.Axis(tickMinStep=0.5, grid=True))
+
+
+# -- timeline ------------------------------------------------------------------------------------------------------
+
+
+def _device_rows(rows: Sequence[str] | None) -> list[tuple[str, str, str, tuple[str, ...]]]:
+    if rows is None:
+        return list(DEVICE_ROWS)
+    known = {r[0]: r for r in DEVICE_ROWS}
+    unknown = [r for r in rows if r not in known]
+    if unknown:
+        raise ValueError(f"timeline rows={unknown[0]!r}: allowed {', '.join(known)}")
+    return [known[r] for r in rows]
+
+
+def timeline_rows(result: Any, *, apps: Sequence[str] | None, window_h: tuple[float, float],
+                  gap_s: float, rows: Sequence[str] | None = None) -> list[dict[str, Any]]:
+    """The timeline's bars for one result: a dict per bar, spans inside ``window_h`` merged when closer than
+    ``gap_s`` and drawn at least ``2 * gap_s`` wide (a pixel), so that a 2-second job still shows."""
+    t0, t1 = window_h[0] * 3600.0, window_h[1] * 3600.0
+    by_lane: dict[tuple[str, str, str], list[tuple[float, float]]] = {}
+    for s in result.states:
+        if s.end_s <= t0 or s.start_s >= t1:
+            continue
+        by_lane.setdefault((s.lane, s.app, s.value), []).append((max(s.start_s, t0), min(s.end_s, t1)))
+    out: list[dict[str, Any]] = []
+    for label, group, lane, values in _device_rows(rows):
+        spans = [sp for v in values for sp in by_lane.get((lane, "", v), [])]
+        out += _bars(spans, label, group, gap_s)
+    app_names = [a.name for a in result.scenario.apps] if apps is None else list(apps)
+    for app in app_names:
+        for value, text in APP_ROWS:
+            out += _bars(by_lane.get(("work", app, value), []), f"{app}: {text}", "Apps", gap_s)
+    return out
+
+
+def _bars(spans: list[tuple[float, float]], label: str, group: str, gap_s: float) -> list[dict[str, Any]]:
+    return [
+        {"row": label, "group": group, "start_h": round(s / 3600.0, 4),
+         "end_h": round(max(e, s + 2 * gap_s) / 3600.0, 4), "dur_s": round(e - s, 1), "n": n}
+        for s, e, n in _merge(spans, gap_s)
+    ]
+
+
+def timeline_chart(runs: Runs, where: str | None, *, apps: Sequence[str] | None = None,
+                   rows: Sequence[str] | None = None, window_h: tuple[float, float] | None = None,
+                   title: str = "What the phone was doing", width: int = COLUMN_WIDTH_PX - 170) -> alt.Chart:
+    """Battery-Historian-style lanes: user (screen, charger, network, motion), Doze, radios, CPU, then for each
+    app when its work ran and when it waited. ``rows`` picks device rows by label (default: all of DEVICE_ROWS),
+    ``apps`` the apps (default: all), ``window_h`` the hours shown. Hover a bar for its times."""
+    window = window_h or (0.0, _duration_h(runs))
+    gap_s = (window[1] - window[0]) * 3600.0 / width / 2  # half a pixel
+    frame = _keyed_rows(runs, lambda r: timeline_rows(r, apps=apps, window_h=window, gap_s=gap_s, rows=rows))
+    row_labels = [label for label, *_ in _device_rows(rows)]
+    app_names = [a.name for a in runs.items[0][1].scenario.apps] if apps is None else list(apps)
+    row_labels += [f"{app}: {text}" for app in app_names for _, text in APP_ROWS]
+    if frame.empty:  # nothing happened in the window: keep the rows, draw no bars
+        frame = pd.DataFrame([{"row": row_labels[0], "group": "User", "start_h": 0.0, "end_h": 0.0, "dur_s": 0.0,
+                               "n": 0}])
+    chart = alt.Chart(_inline(frame)).mark_bar(height={"band": 0.7}, cornerRadius=1, minBandSize=1).encode(
+        x=_x(window),
+        x2="end_h:Q",
+        y=alt.Y("row:N", sort=row_labels, title=None, scale=alt.Scale(domain=row_labels),
+                axis=alt.Axis(labelLimit=170)),
+        color=alt.Color("group:N", scale=alt.Scale(domain=list(GROUPS), range=list(PALETTE[: len(GROUPS)])),
+                        legend=None),
+        tooltip=[
+            alt.Tooltip("row:N", title="Lane"),
+            alt.Tooltip("start_h:Q", title="From (h)", format=".2f"),
+            alt.Tooltip("dur_s:Q", title="Lasted (s)", format=",.1f"),
+            alt.Tooltip("n:Q", title="Spans joined"),
+        ],
+    )
+    return _filtered(chart, where).properties(
+        width=width,
+        height=alt.Step(14),
+        title=title,
+        description=(
+            "Timeline with one row per state: screen, charger, network, motion, Doze idle and maintenance "
+            "windows, cellular and Wi-Fi radio transfers and tails, CPU awake, then for each app when its work "
+            "ran and when it waited. A bar means the row's state held for that time."
+        ),
+    )
+
+
+# -- battery -------------------------------------------------------------------------------------------------------
+
+
+def battery_rows(result: Any, step_s: float) -> list[dict[str, Any]]:
+    """Battery level sampled every ``step_s`` (linear between the result's change points)."""
+    points = list(result.battery)
+    end = float(result.meta["duration_s"])
+    out, i = [], 0
+    for k in range(math.floor(end / step_s) + 1):
+        t = min(k * step_s, end)
+        while i + 1 < len(points) and points[i + 1].t_s < t:
+            i += 1
+        a = points[i]
+        b = points[i + 1] if i + 1 < len(points) else a
+        frac = 0.0 if b.t_s == a.t_s else (t - a.t_s) / (b.t_s - a.t_s)
+        pct = a.pct + (b.pct - a.pct) * max(0.0, min(1.0, frac))
+        out.append({"start_h": round(t / 3600.0, 3), "pct": round(pct, 2)})
+    return out
+
+
+def battery_chart(runs: Runs, where: str | None, *, title: str = "Battery", height: int = 140,
+                  width: int = COLUMN_WIDTH_PX - 170, step_s: float = 300.0) -> alt.Chart:
+    """Battery level over the day, in percent."""
+    frame = _keyed_rows(runs, lambda r: battery_rows(r, step_s))
+    chart = alt.Chart(_inline(frame)).mark_line(color=PALETTE[0], strokeWidth=2).encode(
+        x=_x((0.0, _duration_h(runs))),
+        y=alt.Y("pct:Q", title="Battery (%)", scale=alt.Scale(zero=False, nice=True)),
+        tooltip=[alt.Tooltip("start_h:Q", title="Hour", format=".2f"), alt.Tooltip("pct:Q", title="%", format=".1f")],
+    )
+    return _filtered(chart, where).properties(
+        width=width, height=height, title=title,
+        description="Line chart of the battery level in percent over the simulated day.",
+    )
+
+
+# -- energy --------------------------------------------------------------------------------------------------------
+
+
+def energy_rows(result: Any, by: str) -> list[dict[str, Any]]:
+    totals: dict[str, float] = {}
+    for row in result.energy:
+        key = COMPONENT_LABELS.get(row.component, row.component) if by == "component" else row.app
+        totals[key] = totals.get(key, 0.0) + row.mah
+    return [{"part": k, "mah": round(v, 2), "text": f"{v:,.0f}" if v >= 10 else f"{v:.1f}"}
+            for k, v in totals.items() if v >= 0.05]
+
+
+def energy_chart(runs: Runs, where: str | None, *, by: str = "component", title: str | None = None,
+                 width: int = COLUMN_WIDTH_PX - 230) -> alt.LayerChart:
+    """Where the energy went, in mAh: by component (as BatteryStats splits it) or by app."""
+    if by not in ("component", "app"):
+        raise ValueError(f"energy_chart(by={by!r}): allowed 'component' or 'app'")
+    frame = _keyed_rows(runs, lambda r: energy_rows(r, by))
+    base = alt.Chart(_inline(frame)).encode(
+        y=alt.Y("part:N", sort="-x", title=None, axis=alt.Axis(labelLimit=170)),
+        x=alt.X("mah:Q", title="Energy (mAh)"),
+        tooltip=[alt.Tooltip("part:N", title=by.title()), alt.Tooltip("mah:Q", title="mAh", format=",.1f")],
+    )
+    bars = base.mark_bar(color=PALETTE[0])
+    labels = base.mark_text(align="left", dx=3).encode(text="text:N")
+    layer = alt.layer(_filtered(bars, where), _filtered(labels, where))
+    return layer.properties(
+        width=width, height=alt.Step(18),
+        title=title or f"Energy by {by}",
+        description=f"Horizontal bar chart of the energy drawn, in mAh, by {by}; each bar is labelled with its value.",
+    )
+
+
+# -- metrics -------------------------------------------------------------------------------------------------------
+
+
+def _metrics(keys: Sequence[str] | None) -> list[tuple[str, str, str, str, str]]:
+    if keys is None:
+        return list(METRICS)
+    known = {m[0]: m for m in METRICS}
+    unknown = [k for k in keys if k not in known]
+    if unknown:
+        raise ValueError(f"metrics={unknown[0]!r}: allowed {', '.join(known)}")
+    return [known[k] for k in keys]
+
+
+def _metric_label(label: str, unit: str) -> str:
+    return f"{label} ({unit})" if unit else label
+
+
+def metric_rows(result: Any, keys: Sequence[str] | None = None) -> list[dict[str, Any]]:
+    rows = []
+    for order, (key, label, unit, fmt, _better) in enumerate(_metrics(keys)):
+        value = float(result.summary.get(key, float("nan")))
+        rows.append({"order": order, "metric": _metric_label(label, unit), "value": value,
+                     "text": "n/a" if math.isnan(value) else f"{value:{fmt}}"})
+    return rows
+
+
+def metrics_table(runs: Runs, where: str | None, *, metrics: Sequence[str] | None = None,
+                  title: str = "In numbers") -> alt.Chart:
+    """The named metrics of the summary (``metrics``: keys of METRICS, default all), with units, as a table."""
+    frame = _keyed_rows(runs, lambda r: metric_rows(r, metrics)).drop(columns=["value"])
+    base = alt.Chart(_inline(frame)).encode(y=alt.Y("order:O", axis=None))
+    label = base.mark_text(align="left").encode(x=alt.value(0), text="metric:N")
+    value = base.mark_text(align="right", fontWeight="bold").encode(x=alt.value(260), text="text:N")
+    return alt.layer(_filtered(label, where), _filtered(value, where)).properties(
+        width=270, height=alt.Step(18), title=title,
+        description="Table of the run's metrics: battery drained, wakeups, cellular radio time, share of radio "
+                    "energy spent in tails, metered data, work delay and janky frames caused.",
+    )
+
+
+def summary_view(runs: Runs, where: str | None, *, apps: Sequence[str] | None = None,
+                 rows: Sequence[str] | None = None, window_h: tuple[float, float] | None = None,
+                 battery: bool = True, metrics: Sequence[str] | None = None) -> alt.VConcatChart:
+    """One run: the timeline, then (optionally) the battery, then the energy split beside the numbers."""
+    charts: list[Any] = [timeline_chart(runs, where, apps=apps, rows=rows, window_h=window_h)]
+    if battery:
+        charts.append(battery_chart(runs, where))
+    charts.append(alt.hconcat(energy_chart(runs, where, width=200), metrics_table(runs, where, metrics=metrics)))
+    return alt.vconcat(*charts).resolve_scale(color="independent")
+
+
+# -- A/B -----------------------------------------------------------------------------------------------------------
+
+
+def ab_table(runs: Runs, where_a: str | None, where_b: str | None, label_a: str, label_b: str, *,
+             metrics: Sequence[str] | None = None) -> alt.LayerChart:
+    """Each metric for A and for B, and the change from A to B in numbers."""
+    chosen = _metrics(metrics)
+    frame = _keyed_rows(runs, lambda r: [{k: v for k, v in row.items() if k != "text"}
+                                         for row in metric_rows(r, metrics)])
+    formats = {_metric_label(label, unit): fmt for _, label, unit, fmt, _ in chosen}
+    chart = (
+        alt.Chart(_inline(frame))
+        # A row may belong to A, to B or (when both show the same choice) to both: fold it into one row per side.
+        .transform_calculate(in_A=where_a or "true", in_B=where_b or "true")
+        .transform_fold(["in_A", "in_B"], as_=["side", "selected"])
+        .transform_filter("datum.selected")
+        .transform_calculate(side="datum.side == 'in_A' ? 'A' : 'B'")
+        .transform_pivot("side", value="value", groupby=["order", "metric"])
+        .transform_calculate(
+            a_text=_format_expr("datum.A", formats),
+            b_text=_format_expr("datum.B", formats),
+            change=(
+                "datum.A == datum.B ? 'same' : datum.A == 0 ? 'from 0' : "
+                "(datum.B > datum.A ? '+' : '−') + format(abs(datum.B / datum.A - 1), '.0%')"
+            ),
+        )
+    )
+    base = chart.encode(y=alt.Y("order:O", axis=None))
+    columns = [
+        base.mark_text(align="left").encode(x=alt.value(0), text="metric:N"),
+        base.mark_text(align="right").encode(x=alt.value(300), text="a_text:N"),
+        base.mark_text(align="right", fontWeight="bold").encode(x=alt.value(390), text="b_text:N"),
+        base.mark_text(align="right").encode(x=alt.value(480), text="change:N"),
+    ]
+    header = pd.DataFrame([{"x": 300, "t": "A"}, {"x": 390, "t": "B"}, {"x": 480, "t": "B against A"}])
+    heading = alt.Chart(_inline(header)).mark_text(align="right", fontWeight="bold", baseline="bottom", dy=-4).encode(
+        x=alt.X("x:Q", scale=None), y=alt.value(0), text="t:N"
+    )
+    return alt.layer(*columns, heading).properties(
+        width=490, height=alt.Step(18), title=f"A ({label_a}) against B ({label_b})",
+        description=f"Table comparing A ({label_a}) and B ({label_b}) on each metric, with the relative change.",
+    )
+
+
+def _format_expr(field: str, formats: dict[str, str]) -> str:
+    expr = f"format({field}, ',.1f')"
+    for metric, fmt in formats.items():
+        expr = f"datum.metric == {metric!r} ? format({field}, {fmt!r}) : ({expr})"
+    return expr
+
+
+def ab_energy_chart(runs: Runs, where_a: str | None, where_b: str | None, *, parts: Sequence[str] | None = None,
+                    width: int = COLUMN_WIDTH_PX - 230) -> alt.LayerChart:
+    """Energy by component for A and for B, as pairs of labelled bars ("A 12", "B 3"), in mAh."""
+    frame = _keyed_rows(runs, lambda r: energy_rows(r, "component"))
+    if parts is not None:
+        frame = frame[frame["part"].isin(parts)]
+    base = (
+        alt.Chart(_inline(frame))
+        .transform_calculate(in_A=where_a or "true", in_B=where_b or "true")
+        .transform_fold(["in_A", "in_B"], as_=["side", "selected"])
+        .transform_filter("datum.selected")
+        .transform_calculate(side="datum.side == 'in_A' ? 'A' : 'B'", label="datum.side + ' ' + datum.text")
+        .encode(
+            y=alt.Y("part:N", title=None, sort=list(parts) if parts else None, axis=alt.Axis(labelLimit=170)),
+            yOffset=alt.YOffset("side:N", sort=["A", "B"]),
+            x=alt.X("mah:Q", title="Energy (mAh)"),
+            tooltip=[alt.Tooltip("side:N"), alt.Tooltip("part:N", title="Component"),
+                     alt.Tooltip("mah:Q", title="mAh", format=",.1f")],
+        )
+    )
+    bars = base.mark_bar().encode(
+        color=alt.Color("side:N", scale=alt.Scale(domain=["A", "B"], range=[PALETTE[4], PALETTE[0]]), legend=None)
+    )
+    labels = base.mark_text(align="left", dx=3, fontSize=10).encode(text="label:N")
+    return alt.layer(bars, labels).properties(
+        width=width, height=alt.Step(11), title="Energy by component, A and B",
+        description="Paired horizontal bars of energy in mAh by component, one labelled A and one labelled B.",
+    )
+
+
+def ab_view(runs: Runs, where_a: str | None, where_b: str | None, label_a: str = "A", label_b: str = "B", *,
+            apps: Sequence[str] | None = None, rows: Sequence[str] | None = None,
+            window_h: tuple[float, float] | None = None, metrics: Sequence[str] | None = None,
+            energy_parts: Sequence[str] | None = None) -> alt.VConcatChart:
+    """Two choices on the same day and seed: both timelines on one time axis, the numbers side by side, and
+    (given ``energy_parts``, labels of COMPONENT_LABELS) the energy of those components for each."""
+    charts: list[Any] = [
+        timeline_chart(runs, where_a, apps=apps, rows=rows, window_h=window_h, title=f"A: {label_a}"),
+        timeline_chart(runs, where_b, apps=apps, rows=rows, window_h=window_h, title=f"B: {label_b}"),
+        ab_table(runs, where_a, where_b, label_a, label_b, metrics=metrics),
+    ]
+    if energy_parts:
+        charts.append(ab_energy_chart(runs, where_a, where_b, parts=energy_parts))
+    return alt.vconcat(*charts).resolve_scale(x="independent", color="independent")

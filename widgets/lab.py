@@ -1,0 +1,229 @@
+"""Labs: control specs wired to the simulator and to charts, live in a kernel and kernel-free on the built site.
+
+A lab cell shows, in a live kernel, ipywidgets controls above the charts (each change re-runs ``sim.run``), with a
+reset button and an A/B switch that sets your choice beside the defaults. When the book is built it shows the
+*static twin* instead: one Vega-Lite figure over a precomputed run for every combination of the controls' values,
+the same controls bound as Vega params, so moving a control on the published page redraws with no kernel.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import altair as alt
+
+import sim
+from widgets.controls import Control, grid, validate_values
+
+__all__ = ["STATIC_ENV", "Lab", "Runs", "static_mode"]
+
+#: Set by the book build (book/_ext/static_labs.py) in the environment the notebooks execute in.
+STATIC_ENV = "BACKSTAGE_STATIC"
+
+
+def static_mode() -> bool:
+    """True while the book is being built: labs then display their static twin and create no widget."""
+    return os.environ.get(STATIC_ENV, "") == "1"
+
+
+@dataclass(frozen=True)
+class Runs:
+    """Simulation results keyed by the control values that produced them, and how a chart picks one of them.
+
+    Charts add one column per control, ``k_<name>``, to every row they plot, and filter with a Vega expression:
+    ``where_params()`` follows the bound params (the static twin), ``where_values(v)`` fixes the values
+    (the A side of an A/B view, or a live run).
+    """
+
+    controls: tuple[Control, ...]
+    items: tuple[tuple[Mapping[str, Any], sim.Result], ...]
+
+    def keyed(self) -> list[tuple[dict[str, Any], sim.Result]]:
+        """Each result with its key columns (toggles as 0/1, so that they survive CSV)."""
+        out = []
+        for values, result in self.items:
+            keys = {f"k_{c.name}": _encode(c, values[c.name]) for c in self.controls}
+            out.append((keys, result))
+        return out
+
+    def where_params(self) -> str | None:
+        return _where(self.controls, {c.name: c.name for c in self.controls}, literal=False)
+
+    def where_values(self, values: Mapping[str, Any]) -> str | None:
+        return _where(self.controls, values, literal=True)
+
+    @property
+    def params(self) -> list[alt.Parameter]:
+        return [c.param() for c in self.controls]
+
+
+def _encode(control: Control, value: Any) -> Any:
+    return int(value) if control.kind == "toggle" else value
+
+
+def _where(controls: Sequence[Control], values: Mapping[str, Any], *, literal: bool) -> str | None:
+    terms = []
+    for c in controls:
+        ref = values[c.name]
+        if c.kind == "range":
+            rhs = repr(float(ref)) if literal else ref
+            # Slider values are float sums in the browser (0.1 + 0.2 ...): compare within half a step.
+            terms.append(f"abs(datum.k_{c.name} - {rhs}) < {float(c.step or 1) / 2}")
+        elif c.kind == "toggle":
+            rhs = str(int(bool(ref))) if literal else f"({ref} ? 1 : 0)"
+            terms.append(f"datum.k_{c.name} == {rhs}")
+        else:
+            rhs = _js_literal(ref) if literal else ref
+            terms.append(f"datum.k_{c.name} == {rhs}")
+    return " && ".join(terms) or None
+
+
+def _js_literal(value: Any) -> str:
+    import json
+
+    return json.dumps(value)
+
+
+#: A figure draws one or more charts from runs, showing the run(s) that ``where`` selects.
+Figure = Callable[[Runs, "str | None"], alt.TopLevelMixin]
+#: A figure that sets two choices side by side: (runs, where_a, where_b, label_a, label_b).
+Comparison = Callable[[Runs, "str | None", "str | None", str, str], alt.TopLevelMixin]
+
+
+class Lab:
+    """A lab: ``scenario(**values)`` builds the Scenario for the controls' values, ``figure`` draws the result.
+
+    ``compare`` (optional) draws your choice beside the defaults; without it the A/B switch is not offered.
+    Raises ControlSpecError at construction for malformed controls or a grid too large for a static twin, and
+    ValueError from ``run``/``chart`` for a value no control allows.
+    """
+
+    def __init__(
+        self,
+        scenario: Callable[..., sim.Scenario],
+        controls: Sequence[Control],
+        figure: Figure,
+        *,
+        compare: Comparison | None = None,
+        seed: int = 0,
+        title: str = "",
+    ) -> None:
+        self.scenario = scenario
+        self.controls = tuple(controls)
+        self.figure = figure
+        self.compare_figure = compare
+        self.seed = seed
+        self.title = title
+        self._grid = grid(self.controls)  # validates names and the twin's size up front
+        self._cache: dict[tuple[Any, ...], sim.Result] = {}
+        self._widget: Any = None
+
+    # -- the model -----------------------------------------------------------------------------------------------
+
+    @property
+    def defaults(self) -> dict[str, Any]:
+        return {c.name: c.default for c in self.controls}
+
+    def run(self, **values: Any) -> sim.Result:
+        """The simulation for these control values (defaults for the rest); results are cached per lab."""
+        full = validate_values(self.controls, values)
+        key = tuple(full[c.name] for c in self.controls)
+        if key not in self._cache:
+            self._cache[key] = sim.run(self.scenario(**full), seed=self.seed)
+        return self._cache[key]
+
+    def runs(self, *value_sets: Mapping[str, Any]) -> Runs:
+        full = [validate_values(self.controls, v) for v in value_sets]
+        return Runs(self.controls, tuple((v, self.run(**v)) for v in full))
+
+    def chart(self, **values: Any) -> alt.TopLevelMixin:
+        """The figure for one choice, as the live lab draws it."""
+        runs = self.runs(values)
+        return self.figure(runs, runs.where_values(runs.items[0][0]))
+
+    def compare(self, **values: Any) -> alt.TopLevelMixin:
+        """Defaults (A) beside this choice (B), same day and seed, as the live lab's A/B view draws it."""
+        if self.compare_figure is None:
+            raise ValueError("compare: this lab has no A/B view (pass compare= to Lab)")
+        runs = self.runs(self.defaults, values)
+        a, b = runs.items[0][0], runs.items[1][0]
+        return self.compare_figure(runs, runs.where_values(a), runs.where_values(b), "the defaults", "your choice")
+
+    def static_twin(self) -> alt.TopLevelMixin:
+        """One figure over a run per grid point, its controls bound as Vega params: interactive with no kernel."""
+        runs = self.runs(*self._grid)
+        if self.compare_figure is not None:
+            chart = self.compare_figure(runs, runs.where_values(self.defaults), runs.where_params(),
+                                        "the defaults", "the controls below")
+        else:
+            chart = self.figure(runs, runs.where_params())
+        return chart.add_params(*runs.params)
+
+    # -- the live lab --------------------------------------------------------------------------------------------
+
+    def widget(self) -> Any:
+        """The live lab: controls, reset and A/B buttons, and the charts, redrawn on every change."""
+        if self._widget is None:
+            self._widget_state = _LiveLab(self)
+            self._widget = self._widget_state.box
+        return self._widget
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        if static_mode():
+            # No widget is created during the build: the page carries no widget state or widget scripts.
+            return self.static_twin()._repr_mimebundle_(include, exclude)  # type: ignore[no-any-return]
+        return self.widget()._repr_mimebundle_(include=include, exclude=exclude)  # type: ignore[no-any-return]
+
+
+class _LiveLab:
+    def __init__(self, lab: Lab) -> None:
+        import ipywidgets as w
+
+        self.lab = lab
+        self.inputs = {c.name: c.widget() for c in lab.controls}
+        self.reset = w.Button(description="Reset to defaults", icon="undo", tooltip="Every control to its default")
+        self.ab = w.ToggleButton(value=False, description="A/B: compare with defaults", icon="columns",
+                                 disabled=lab.compare_figure is None,
+                                 tooltip="Show the defaults (A) beside your choice (B), same day and seed")
+        self.status = w.HTML()
+        self.out = w.Output()
+        self.chart: alt.TopLevelMixin | None = None  # the chart last drawn
+        header = [w.HTML(f"<b>{lab.title}</b>")] if lab.title else []
+        self.box = w.VBox([*header, w.HBox(list(self.inputs.values()), layout=w.Layout(flex_flow="row wrap")),
+                           w.HBox([self.reset, self.ab, self.status]), self.out])
+        for widget in self.inputs.values():
+            widget.observe(self._changed, names="value")
+        self.ab.observe(self._changed, names="value")
+        self.reset.on_click(self._reset)
+        self.redraw()
+
+    def values(self) -> dict[str, Any]:
+        return {name: widget.value for name, widget in self.inputs.items()}
+
+    def _reset(self, _button: Any) -> None:
+        for c in self.lab.controls:
+            self.inputs[c.name].value = c.default
+
+    def _changed(self, _change: Any) -> None:
+        self.redraw()
+
+    def redraw(self) -> None:
+        import time
+
+        from IPython.display import display
+
+        t0 = time.perf_counter()
+        try:
+            values = self.values()
+            chart = self.lab.compare(**values) if self.ab.value else self.lab.chart(**values)
+        except ValueError as error:  # a value the simulator refuses: say so in plain words, keep the old chart
+            self.status.value = f"<span style='color:#b00'>{error}</span>"
+            return
+        self.chart = chart
+        with self.out:
+            self.out.clear_output(wait=True)
+            display(chart)
+        self.status.value = f"<small>simulated and drawn in {1000 * (time.perf_counter() - t0):.0f} ms</small>"
