@@ -87,8 +87,12 @@ browser: $(VENV)/.dev-deps $(CHROMIUM)  ## the built site in headless Chromium, 
 	@test -f $(HTML)/index.html || { echo "No built book in $(HTML): run make book first"; exit 1; }
 	$(BIN)/python -m pytest -m browser
 
-bench: $(VENV)/.dev-deps  ## performance figures (printed, not asserted)
+bench: $(VENV)/.dev-deps $(CHROMIUM) book  ## performance figures: simulator, labs, page weight (printed, not asserted)
 	$(BIN)/python bench/bench_sim.py
+	@echo
+	$(BIN)/python bench/bench_lab.py
+	@echo
+	$(BIN)/python bench/bench_pages.py
 
 clean:  ## remove the built book and caches (keeps .venv)
 	rm -rf _build .pytest_cache .ruff_cache .mypy_cache .hypothesis

@@ -3,17 +3,21 @@
 Every function takes a ``Runs`` (one or many results, keyed by control values) and ``where``, a Vega expression
 choosing which run to show; the same function draws a live run, either side of an A/B view, and the static twin
 whose bound params pick a precomputed run in the browser. Data is inlined as CSV with only the plotted columns,
-times rounded, so that a twin over dozens of runs stays small.
+times rounded, so that a twin over dozens of runs stays small; ``Template`` redraws a live figure for a new run
+without rebuilding its charts.
 """
 
 from __future__ import annotations
 
+import contextvars
+import copy
+import csv
+import io
 import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import altair as alt
-import pandas as pd
 
 from widgets.lab import Runs
 from widgets.theme import COLUMN_WIDTH_PX, PALETTE
@@ -21,6 +25,7 @@ from widgets.theme import COLUMN_WIDTH_PX, PALETTE
 __all__ = [
     "DEVICE_ROWS",
     "METRICS",
+    "Template",
     "ab_energy_chart",
     "ab_table",
     "ab_view",
@@ -86,20 +91,83 @@ METRICS: tuple[tuple[str, str, str, str, str], ...] = (
 # -- data ----------------------------------------------------------------------------------------------------------
 
 
-def _inline(frame: pd.DataFrame) -> alt.InlineData:
-    """A DataFrame as inline CSV (a fraction of the size of JSON records), with numbers parsed back."""
-    parse = {c: "number" for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])}
-    return alt.InlineData(values=frame.to_csv(index=False), format=alt.DataFormat(type="csv", parse=parse))
+def _inline(rows: list[dict[str, Any]]) -> alt.InlineData:
+    """Rows as inline CSV (a fraction of the size of JSON records), with numeric columns parsed back as numbers."""
+    columns = list(rows[0]) if rows else []
+    parse = {c: "number" for c in columns
+             if all(isinstance(r[c], int | float) and not isinstance(r[c], bool) for r in rows)}
+    return alt.InlineData(values=_csv(rows, columns), format=alt.DataFormat(type="csv", parse=parse))
 
 
-def _keyed_rows(runs: Runs, rows_of: Any) -> pd.DataFrame:
-    """Concatenate ``rows_of(result)`` (a list of dicts) over the runs, each row with the run's key columns."""
+def _csv(rows: list[dict[str, Any]], columns: list[str]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows([row[c] for c in columns] for row in rows)
+    return out.getvalue()
+
+
+def _keyed_rows(runs: Runs, rows_of: Any, post: Any = None) -> list[dict[str, Any]]:
+    """``rows_of(result)`` (a list of dicts) over the runs, each row with the run's key columns, then
+    optionally reshaped by ``post(rows)``."""
     out: list[dict[str, Any]] = []
     for keys, result in runs.keyed():
         for row in rows_of(result):
             row.update(keys)
             out.append(row)
-    return pd.DataFrame(out)
+    return post(out) if post is not None else out
+
+
+#: While a Template is being recorded, every dataset a chart draws from is named and its recipe kept here.
+_RECIPES: contextvars.ContextVar[list[tuple[Any, Any]] | None] = contextvars.ContextVar("recipes", default=None)
+
+
+def _data(runs: Runs, rows_of: Any, post: Any = None) -> alt.InlineData:
+    """The rows ``rows_of(result)`` of every run, keyed, optionally reshaped by ``post(rows)``, as inline CSV."""
+    data = _inline(_keyed_rows(runs, rows_of, post))
+    recipes = _RECIPES.get()
+    if recipes is not None:
+        data.name = f"backstage_{len(recipes)}"
+        recipes.append((rows_of, post))
+    return data
+
+
+class Template:
+    """A figure's Vega-Lite spec, recorded once, whose data can be recomputed for new runs without rebuilding the
+    charts: building Altair objects costs tens of milliseconds a figure, recomputing the data a few.
+
+    Valid while the figure's structure stays the same: the same ``where`` expressions and the same apps.
+    """
+
+    def __init__(self, figure: Any, runs: Runs, *wheres: str | None) -> None:
+        recipes: list[tuple[Any, Any]] = []
+        token = _RECIPES.set(recipes)
+        try:
+            self.spec: dict[str, Any] = figure(runs, *wheres).to_dict(validate=False)
+        finally:
+            _RECIPES.reset(token)
+        self.recipes = recipes
+
+    def spec_for(self, runs: Runs) -> dict[str, Any]:
+        """The recorded spec with every dataset recomputed from ``runs``."""
+        values = {}
+        for i, (rows_of, post) in enumerate(self.recipes):
+            rows = _keyed_rows(runs, rows_of, post)
+            values[f"backstage_{i}"] = _csv(rows, list(rows[0]) if rows else [])
+        spec = copy.deepcopy(self.spec)
+        _replace_data(spec, values)
+        return spec
+
+
+def _replace_data(node: Any, values: dict[str, str]) -> None:
+    if isinstance(node, dict):
+        if node.get("name") in values and "values" in node:
+            node["values"] = values[node["name"]]
+        for child in node.values():
+            _replace_data(child, values)
+    elif isinstance(node, list):
+        for child in node:
+            _replace_data(child, values)
 
 
 def _filtered(chart: alt.Chart, where: str | None) -> alt.Chart:
@@ -178,14 +246,16 @@ def timeline_chart(runs: Runs, where: str | None, *, apps: Sequence[str] | None 
     ``apps`` the apps (default: all), ``window_h`` the hours shown. Hover a bar for its times."""
     window = window_h or (0.0, _duration_h(runs))
     gap_s = (window[1] - window[0]) * 3600.0 / width / 2  # half a pixel
-    frame = _keyed_rows(runs, lambda r: timeline_rows(r, apps=apps, window_h=window, gap_s=gap_s, rows=rows))
     row_labels = [label for label, *_ in _device_rows(rows)]
     app_names = [a.name for a in runs.items[0][1].scenario.apps] if apps is None else list(apps)
     row_labels += [f"{app}: {text}" for app in app_names for _, text in APP_ROWS]
-    if frame.empty:  # nothing happened in the window: keep the rows, draw no bars
-        frame = pd.DataFrame([{"row": row_labels[0], "group": "User", "start_h": 0.0, "end_h": 0.0, "dur_s": 0.0,
-                               "n": 0}])
-    chart = alt.Chart(_inline(frame)).mark_bar(height={"band": 0.7}, cornerRadius=1, minBandSize=1).encode(
+
+    def keep_columns(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        # Nothing happened in the window: one empty bar keeps the columns, so the chart draws its rows.
+        return rows or [{"row": row_labels[0], "group": "User", "start_h": 0.0, "end_h": 0.0, "dur_s": 0.0, "n": 0}]
+
+    data = _data(runs, lambda r: timeline_rows(r, apps=apps, window_h=window, gap_s=gap_s, rows=rows), keep_columns)
+    chart = alt.Chart(data).mark_bar(height={"band": 0.7}, cornerRadius=1, minBandSize=1).encode(
         x=_x(window),
         x2="end_h:Q",
         y=alt.Y("row:N", sort=row_labels, title=None, scale=alt.Scale(domain=row_labels),
@@ -234,8 +304,7 @@ def battery_rows(result: Any, step_s: float) -> list[dict[str, Any]]:
 def battery_chart(runs: Runs, where: str | None, *, title: str = "Battery", height: int = 140,
                   width: int = COLUMN_WIDTH_PX - 170, step_s: float = 300.0) -> alt.Chart:
     """Battery level over the day, in percent."""
-    frame = _keyed_rows(runs, lambda r: battery_rows(r, step_s))
-    chart = alt.Chart(_inline(frame)).mark_line(color=PALETTE[0], strokeWidth=2).encode(
+    chart = alt.Chart(_data(runs, lambda r: battery_rows(r, step_s))).mark_line(color=PALETTE[0], strokeWidth=2).encode(
         x=_x((0.0, _duration_h(runs))),
         y=alt.Y("pct:Q", title="Battery (%)", scale=alt.Scale(zero=False, nice=True)),
         tooltip=[alt.Tooltip("start_h:Q", title="Hour", format=".2f"), alt.Tooltip("pct:Q", title="%", format=".1f")],
@@ -263,8 +332,7 @@ def energy_chart(runs: Runs, where: str | None, *, by: str = "component", title:
     """Where the energy went, in mAh: by component (as BatteryStats splits it) or by app."""
     if by not in ("component", "app"):
         raise ValueError(f"energy_chart(by={by!r}): allowed 'component' or 'app'")
-    frame = _keyed_rows(runs, lambda r: energy_rows(r, by))
-    base = alt.Chart(_inline(frame)).encode(
+    base = alt.Chart(_data(runs, lambda r: energy_rows(r, by))).encode(
         y=alt.Y("part:N", sort="-x", title=None, axis=alt.Axis(labelLimit=170)),
         x=alt.X("mah:Q", title="Energy (mAh)"),
         tooltip=[alt.Tooltip("part:N", title=by.title()), alt.Tooltip("mah:Q", title="mAh", format=",.1f")],
@@ -308,8 +376,8 @@ def metric_rows(result: Any, keys: Sequence[str] | None = None) -> list[dict[str
 def metrics_table(runs: Runs, where: str | None, *, metrics: Sequence[str] | None = None,
                   title: str = "In numbers") -> alt.Chart:
     """The named metrics of the summary (``metrics``: keys of METRICS, default all), with units, as a table."""
-    frame = _keyed_rows(runs, lambda r: metric_rows(r, metrics)).drop(columns=["value"])
-    base = alt.Chart(_inline(frame)).encode(y=alt.Y("order:O", axis=None))
+    data = _data(runs, lambda r: [{k: v for k, v in row.items() if k != "value"} for row in metric_rows(r, metrics)])
+    base = alt.Chart(data).encode(y=alt.Y("order:O", axis=None))
     label = base.mark_text(align="left").encode(x=alt.value(0), text="metric:N")
     value = base.mark_text(align="right", fontWeight="bold").encode(x=alt.value(260), text="text:N")
     return alt.layer(_filtered(label, where), _filtered(value, where)).properties(
@@ -337,11 +405,10 @@ def ab_table(runs: Runs, where_a: str | None, where_b: str | None, label_a: str,
              metrics: Sequence[str] | None = None) -> alt.LayerChart:
     """Each metric for A and for B, and the change from A to B in numbers."""
     chosen = _metrics(metrics)
-    frame = _keyed_rows(runs, lambda r: [{k: v for k, v in row.items() if k != "text"}
-                                         for row in metric_rows(r, metrics)])
+    data = _data(runs, lambda r: [{k: v for k, v in row.items() if k != "text"} for row in metric_rows(r, metrics)])
     formats = {_metric_label(label, unit): fmt for _, label, unit, fmt, _ in chosen}
     chart = (
-        alt.Chart(_inline(frame))
+        alt.Chart(data)
         # A row may belong to A, to B or (when both show the same choice) to both: fold it into one row per side.
         .transform_calculate(in_A=where_a or "true", in_B=where_b or "true")
         .transform_fold(["in_A", "in_B"], as_=["side", "selected"])
@@ -364,7 +431,7 @@ def ab_table(runs: Runs, where_a: str | None, where_b: str | None, label_a: str,
         base.mark_text(align="right", fontWeight="bold").encode(x=alt.value(390), text="b_text:N"),
         base.mark_text(align="right").encode(x=alt.value(480), text="change:N"),
     ]
-    header = pd.DataFrame([{"x": 300, "t": "A"}, {"x": 390, "t": "B"}, {"x": 480, "t": "B against A"}])
+    header = [{"x": 300, "t": "A"}, {"x": 390, "t": "B"}, {"x": 480, "t": "B against A"}]
     heading = alt.Chart(_inline(header)).mark_text(align="right", fontWeight="bold", baseline="bottom", dy=-4).encode(
         x=alt.X("x:Q", scale=None), y=alt.value(0), text="t:N"
     )
@@ -384,11 +451,11 @@ def _format_expr(field: str, formats: dict[str, str]) -> str:
 def ab_energy_chart(runs: Runs, where_a: str | None, where_b: str | None, *, parts: Sequence[str] | None = None,
                     width: int = COLUMN_WIDTH_PX - 230) -> alt.LayerChart:
     """Energy by component for A and for B, as pairs of labelled bars ("A 12", "B 3"), in mAh."""
-    frame = _keyed_rows(runs, lambda r: energy_rows(r, "component"))
-    if parts is not None:
-        frame = frame[frame["part"].isin(parts)]
+    def only_parts(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return rows if parts is None else [r for r in rows if r["part"] in parts]
+
     base = (
-        alt.Chart(_inline(frame))
+        alt.Chart(_data(runs, lambda r: energy_rows(r, "component"), only_parts))
         .transform_calculate(in_A=where_a or "true", in_B=where_b or "true")
         .transform_fold(["in_A", "in_B"], as_=["side", "selected"])
         .transform_filter("datum.selected")

@@ -8,7 +8,9 @@ the same controls bound as Vega params, so moving a control on the published pag
 
 from __future__ import annotations
 
+import gc
 import os
+from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +21,9 @@ import sim
 from widgets.controls import Control, grid, validate_values
 
 __all__ = ["STATIC_ENV", "Lab", "Runs", "static_mode"]
+
+#: Results a lab keeps (at least its whole grid): a reader moving controls back and forth gets them at once.
+CACHE_RUNS = 64
 
 #: Set by the book build (book/_ext/static_labs.py) in the environment the notebooks execute in.
 STATIC_ENV = "BACKSTAGE_STATIC"
@@ -81,6 +86,10 @@ def _where(controls: Sequence[Control], values: Mapping[str, Any], *, literal: b
     return " && ".join(terms) or None
 
 
+#: The live A/B view keys its two runs by side, so that its filters, and so its template, never change.
+_SIDE = Control("side", "Side", "choice", "A", options=("A", "B"))
+
+
 def _js_literal(value: Any) -> str:
     import json
 
@@ -118,7 +127,8 @@ class Lab:
         self.seed = seed
         self.title = title
         self._grid = grid(self.controls)  # validates names and the twin's size up front
-        self._cache: dict[tuple[Any, ...], sim.Result] = {}
+        self._cache: OrderedDict[tuple[Any, ...], sim.Result] = OrderedDict()
+        self._templates: dict[tuple[Any, ...], Any] = {}
         self._widget: Any = None
 
     # -- the model -----------------------------------------------------------------------------------------------
@@ -131,8 +141,12 @@ class Lab:
         """The simulation for these control values (defaults for the rest); results are cached per lab."""
         full = validate_values(self.controls, values)
         key = tuple(full[c.name] for c in self.controls)
-        if key not in self._cache:
+        if key in self._cache:
+            self._cache.move_to_end(key)
+        else:
             self._cache[key] = sim.run(self.scenario(**full), seed=self.seed)
+            if len(self._cache) > max(len(self._grid), CACHE_RUNS):
+                self._cache.popitem(last=False)
         return self._cache[key]
 
     def runs(self, *value_sets: Mapping[str, Any]) -> Runs:
@@ -151,6 +165,41 @@ class Lab:
         runs = self.runs(self.defaults, values)
         a, b = runs.items[0][0], runs.items[1][0]
         return self.compare_figure(runs, runs.where_values(a), runs.where_values(b), "the defaults", "your choice")
+
+    def spec(self, *, ab: bool = False, **values: Any) -> dict[str, Any]:
+        """The Vega-Lite spec the live lab draws for these values (with ``ab``, beside the defaults).
+
+        The figure's charts are built once per shape (single or A/B, and the apps shown) and recorded as a
+        template; a later change only re-runs the simulator and recomputes the template's data.
+        """
+        # A full garbage collection over the kernel's heap takes over 100 ms; it may run between two changes, not
+        # in the middle of one (the simulator does the same inside sim.run).
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return self._spec(ab, values)
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _spec(self, ab: bool, values: dict[str, Any]) -> dict[str, Any]:
+        from widgets.kit import Template  # kit imports this module
+
+        if ab:
+            if self.compare_figure is None:
+                raise ValueError("spec(ab=True): this lab has no A/B view (pass compare= to Lab)")
+            runs = Runs((_SIDE,), (({"side": "A"}, self.run(**self.defaults)), ({"side": "B"}, self.run(**values))))
+            wheres: tuple[str | None, ...] = (runs.where_values({"side": "A"}), runs.where_values({"side": "B"}),
+                                              "the defaults", "your choice")
+            figure: Any = self.compare_figure
+        else:
+            runs = Runs((), (({}, self.run(**values)),))
+            wheres, figure = (None,), self.figure
+        result = runs.items[-1][1]
+        shape = (ab, tuple(a.name for a in result.scenario.apps), result.meta["duration_s"])
+        if shape not in self._templates:
+            self._templates[shape] = Template(figure, runs, *wheres)
+        return self._templates[shape].spec_for(runs)
 
     def static_twin(self) -> alt.TopLevelMixin:
         """One figure over a run per grid point, its controls bound as Vega params: interactive with no kernel."""
@@ -182,6 +231,8 @@ class _LiveLab:
     def __init__(self, lab: Lab) -> None:
         import ipywidgets as w
 
+        # Vega's JavaScript comes from vl-convert inside the kernel, not from a CDN: works offline too.
+        alt.JupyterChart.enable_offline()
         self.lab = lab
         self.inputs = {c.name: c.widget() for c in lab.controls}
         self.reset = w.Button(description="Reset to defaults", icon="undo", tooltip="Every control to its default")
@@ -189,11 +240,11 @@ class _LiveLab:
                                  disabled=lab.compare_figure is None,
                                  tooltip="Show the defaults (A) beside your choice (B), same day and seed")
         self.status = w.HTML()
-        self.out = w.Output()
-        self.chart: alt.TopLevelMixin | None = None  # the chart last drawn
+        self.spec: dict[str, Any] = {}  # the spec last drawn
+        self.view = alt.JupyterChart(alt.Chart(alt.Data(values=[])).mark_point())
         header = [w.HTML(f"<b>{lab.title}</b>")] if lab.title else []
         self.box = w.VBox([*header, w.HBox(list(self.inputs.values()), layout=w.Layout(flex_flow="row wrap")),
-                           w.HBox([self.reset, self.ab, self.status]), self.out])
+                           w.HBox([self.reset, self.ab, self.status]), self.view])
         for widget in self.inputs.values():
             widget.observe(self._changed, names="value")
         self.ab.observe(self._changed, names="value")
@@ -213,17 +264,12 @@ class _LiveLab:
     def redraw(self) -> None:
         import time
 
-        from IPython.display import display
-
         t0 = time.perf_counter()
         try:
-            values = self.values()
-            chart = self.lab.compare(**values) if self.ab.value else self.lab.chart(**values)
+            spec = self.lab.spec(ab=self.ab.value, **self.values())
         except ValueError as error:  # a value the simulator refuses: say so in plain words, keep the old chart
             self.status.value = f"<span style='color:#b00'>{error}</span>"
             return
-        self.chart = chart
-        with self.out:
-            self.out.clear_output(wait=True)
-            display(chart)
+        self.spec = spec
+        self.view.spec = spec
         self.status.value = f"<small>simulated and drawn in {1000 * (time.perf_counter() - t0):.0f} ms</small>"

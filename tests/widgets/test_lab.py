@@ -59,7 +59,7 @@ def test_a_control_change_reruns_the_simulator_and_redraws(lab: Lab, monkeypatch
     # Twice the syncs: twice the promotions on an idle cellular radio, and the chart drawn from the new run.
     assert after.summary["radio_promotions"] == pytest.approx(2 * before.summary["radio_promotions"], abs=1)
     assert "ms" in live.status.value and "color:#b00" not in live.status.value
-    assert "datum.k_interval_min == 5" in json.dumps(live.chart.to_dict())
+    assert live.view.spec is live.spec and live.spec == lab.spec(interval_min=5)
     assert box is lab.widget()
 
 
@@ -77,6 +77,31 @@ def test_reset_and_ab_switch(lab: Lab, monkeypatch: pytest.MonkeyPatch) -> None:
 def test_charts_of_live_runs_and_comparisons_validate_against_vega_lite(lab: Lab) -> None:
     _validate(lab.chart(interval_min=30, charging=True))
     _validate(lab.compare(interval_min=5))
+
+
+def _schema_errors(spec: dict) -> list[str]:
+    validator = jsonschema.Draft7Validator(alt.vegalite.v6.schema.core.load_schema())
+    return [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(spec)]
+
+
+@pytest.mark.parametrize("ab", [False, True])
+def test_the_live_template_gives_the_spec_a_fresh_build_would(lab: Lab, ab: bool) -> None:
+    lab.spec(ab=ab)  # records the template from the defaults
+    fast = lab.spec(ab=ab, interval_min=30, charging=True)
+    assert _schema_errors(fast) == []
+    # The data of a fresh build for the same choice, dataset by dataset.
+    fresh = Lab(scenario, CONTROLS, figure, compare=compare, seed=3).spec(ab=ab, interval_min=30, charging=True)
+    assert _datasets(fast) == _datasets(fresh)
+    assert _datasets(fast) != _datasets(lab.spec(ab=ab))
+
+
+def _datasets(node: object) -> list[str]:
+    if isinstance(node, dict):
+        found = [node["values"]] if isinstance(node.get("values"), str) else []
+        return found + [v for child in node.values() for v in _datasets(child)]
+    if isinstance(node, list):
+        return [v for child in node for v in _datasets(child)]
+    return []
 
 
 def test_the_static_twin_binds_every_control_over_every_grid_point(lab: Lab) -> None:
