@@ -4,6 +4,7 @@ from sim.assumptions import Assumptions
 from sim.buckets import BUCKETS, BucketQuota, quota_for
 from sim.day import DAY_PRESETS, Day, NetworkPeriod, Period, Session
 from sim.doze import DozeTimings
+from sim.jobs import Job
 from sim.phone import Phone, run
 from sim.power import PROFILES, PowerProfile
 from sim.result import BatteryPoint, EnergyRow, Event, Result, StateSpan, WorkRecord
@@ -25,6 +26,7 @@ __all__ = [
     "EnergyRow",
     "Event",
     "ImmediateWork",
+    "Job",
     "Mechanism",
     "NetworkPeriod",
     "Period",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sim import cpu, foreground, radio
+from sim import cpu, foreground, jobs, radio
 from sim._validate import check_int, check_number, strict
 
 __all__ = ["ASSUMED_CHARGE_CURRENT_MA", "ASSUMED_SCREEN_BRIGHTNESS", "Assumptions"]
@@ -39,6 +39,8 @@ class Assumptions:
     frame_tail_ms: float = foreground.ASSUMED_FRAME_TAIL_MS
     foreground_threads: int = foreground.ASSUMED_FOREGROUND_THREADS
     foreground_cores: int = foreground.ASSUMED_FOREGROUND_CORES
+    job_idle_threshold_s: float = jobs.ASSUMED_IDLE_THRESHOLD_S
+    low_battery_pct: float = jobs.ASSUMED_LOW_BATTERY_PCT
 
     def __post_init__(self) -> None:
         a = "Assumptions"
@@ -55,6 +57,8 @@ class Assumptions:
         check_number(a, "frame_tail_ms", self.frame_tail_ms, lo=0.0, hi=1000.0, lo_open=True)
         check_int(a, "foreground_threads", self.foreground_threads, lo=1, hi=64)
         check_int(a, "foreground_cores", self.foreground_cores, lo=1, hi=64)
+        check_number(a, "job_idle_threshold_s", self.job_idle_threshold_s, lo=0.0, hi=86_400.0, lo_open=True)
+        check_number(a, "low_battery_pct", self.low_battery_pct, lo=0.0, hi=100.0)
 
     @property
     def frame_model(self) -> foreground.FrameModel:

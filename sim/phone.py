@@ -14,6 +14,7 @@ from sim.buckets import effective_bucket
 from sim.cpu import Hold, cpu_sweep
 from sim.doze import DOZE_API_LEVEL, Doze
 from sim.foreground import Jank, jank_sweep
+from sim.jobs import JobScheduler
 from sim.radio import Link, lte_model, umts_model, wifi_model
 from sim.result import EnergyRow, Event, Result, StateSpan, WorkRecord
 from sim.scenario import Scenario
@@ -84,6 +85,8 @@ class Phone:
             self.notes.append(f"Doze arrives in API {DOZE_API_LEVEL}; the Doze timings given have no effect")
         self.doze = Doze(self, dev.doze_timings, self.api_level, a.alarm_hold_s)
         self._deferred: dict[str, list[float]] = {}
+        self._awake_until = 0.0  # the latest end of a CPU hold started so far
+        self.jobs = JobScheduler(self)
 
     # -- the host interface (Doze, mechanisms) ---------------------------------------------------------------
     @property
@@ -97,6 +100,23 @@ class Phone:
     def hold(self, t0_s: float, t1_s: float, app: str, reason: str) -> None:
         """Something kept the CPU awake from t0_s to t1_s."""
         self.holds.append((t0_s, t1_s, app, reason))
+        self._held_until(t1_s)
+
+    def _held_until(self, t1_s: float) -> None:
+        if t1_s > self._awake_until:
+            now = float(self.env.now)
+            woke = t1_s > now and self._awake_until <= now and not self.screen_on and not self.doze.in_maintenance
+            self._awake_until = t1_s
+            if woke:
+                self.jobs.woke()
+
+    def awake(self) -> bool:
+        """Whether the CPU is awake now (screen on, a Doze maintenance window, or a hold in progress)."""
+        return self.screen_on or self.doze.in_maintenance or self._awake_until > float(self.env.now)
+
+    def charging_spans(self) -> list[tuple[float, float]]:
+        """The charging spans that have ended so far."""
+        return self._charging_spans
 
     def record(self, lane: str, t_s: float, value: str, app: str = "") -> None:
         """Lane `lane` (of `app`) takes `value` from t_s on; only changes are kept."""
@@ -135,6 +155,7 @@ class Phone:
 
     def doze_changed(self, t_s: float) -> None:
         self._drain()
+        self.jobs.update(True)
 
     # -- work --------------------------------------------------------------------------------------------------
     def _blocked(self, app: str, item: WorkItem) -> str:
@@ -168,6 +189,20 @@ class Phone:
             return
         self._run(t, t, app, item, reason, on_done, "")
 
+    def run_work(
+        self,
+        app: str,
+        item: WorkItem,
+        mechanism: str,
+        *,
+        requested_s: float,
+        waited_for: str,
+        on_done: Callable[[WorkRecord], None] | None = None,
+    ) -> None:
+        """Run `item` now, for a mechanism that has already applied Android's rules itself (JobScheduler);
+        the record says it was asked for at requested_s and what it waited for."""
+        self._run(requested_s, float(self.env.now), app, item, mechanism, on_done, waited_for)
+
     def _run(
         self,
         t_req: float,
@@ -195,6 +230,7 @@ class Phone:
             self.active.append((t_cpu, end))
             self.book("cpu.active", app, self._active_ma, t_cpu, end)
         self.holds.append((t, end, app, reason))
+        self._held_until(end)
         rec = WorkRecord(app, reason, t_req, t, end, item.cpu_s, item.up_bytes, item.down_bytes, net, waited)
         self.work_records.append(rec)
         self._work_times[app].append((t_req, t, end))
@@ -232,6 +268,7 @@ class Phone:
                     self._screen_since = t
                 else:
                     self._close_screen(t)
+                self.jobs.screen_changed(t, self.screen_on)
             elif lane == "charging":
                 self.charging = bool(value)
                 self.record("charging", t, "plugged" if self.charging else "unplugged")
@@ -255,6 +292,7 @@ class Phone:
         if (self.screen_on, self.charging) != (screen_was, charging_was) or self.moving != moving_was:
             self.doze.update()
         self._drain()
+        self.jobs.update(True)
 
     def _close_screen(self, t: float) -> None:
         if t > self._screen_since:
@@ -351,6 +389,7 @@ class Phone:
         for app, times in self._work_times.items():
             waiting = [(t0, t1) for t0, t1, _ in times if t1 > t0]
             waiting += [(t_req, T) for t_req, a_, *_ in self.pending if a_ == app]
+            waiting += self.jobs.waiting(app, T)
             work_spans.extend(_work_lane(app, waiting, [(t1, t2) for _, t1, t2 in times], T))
         fg = [(s.start_s, s.end_s) for s in self._spans.get(("foreground", ""), ()) if s.value != "none"]
         jank = jank_sweep(fg, self.active, a.frame_model)
@@ -442,9 +481,16 @@ class Phone:
             "doze_deep_idle_s": lane_time.get(("doze", "deep_idle"), 0.0),
             "doze_light_idle_s": lane_time.get(("doze", "light_idle"), 0.0),
             "maintenance_windows": float(self.doze.maintenance_windows),
+            "job_runs": float(self.jobs.stats["runs"]),
+            "job_deferred": float(self.jobs.stats["deferred"]),
+            "job_failed": float(self.jobs.stats["failed"]),
+            "job_stopped_at_limit": float(self.jobs.stats["stopped"] - self.jobs.stats["quota_stopped"]),
+            "job_stopped_by_quota": float(self.jobs.stats["quota_stopped"]),
+            "job_pending_at_end": float(self.jobs.pending_at_end(T)),
         }
 
     def _notes(self) -> None:
+        self.jobs.finish_notes(self.notes.append)
         for app in self.scenario.apps:
             delays = self._deferred.get(app.name)
             if not delays:

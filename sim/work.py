@@ -123,12 +123,15 @@ MECHANISMS: dict[str, type[Any]] = {"immediate": ImmediateWork}
 
 
 def mechanism_from_dict(data: object) -> Mechanism:
-    """Build a mechanism from a dict with a "kind" key (e.g. {"kind": "immediate", "every_s": 900})."""
-    d = check_keys("work", data, ["kind", *(f.name for f in fields(ImmediateWork))])
-    kind = d.get("kind", "immediate")
+    """Build a mechanism from a dict with a "kind" key (e.g. {"kind": "immediate", "every_s": 900}, or
+    {"kind": "job", "every_s": 900, "network": "unmetered"})."""
+    if not isinstance(data, dict):
+        raise ScenarioError(f"work: expected a dict with a 'kind' ({', '.join(MECHANISMS)}), got {data!r}")
+    kind = data.get("kind", "immediate")
     if kind not in MECHANISMS:
         raise ScenarioError(f"work.kind={kind!r}: allowed {', '.join(MECHANISMS)}")
     cls = MECHANISMS[kind]
+    d = check_keys("work", data, ["kind", *(f.name for f in fields(cls))])
     rest = {k: v for k, v in d.items() if k != "kind"}
     check_keys(cls.__name__, rest, [f.name for f in fields(cls)])
     mech: Mechanism = cls(**rest)

@@ -238,7 +238,8 @@ class _LiveLab:
         self.reset = w.Button(description="Reset to defaults", icon="undo", tooltip="Every control to its default")
         self.ab = w.ToggleButton(value=False, description="A/B: compare with defaults", icon="columns",
                                  disabled=lab.compare_figure is None,
-                                 tooltip="Show the defaults (A) beside your choice (B), same day and seed")
+                                 tooltip="Show the defaults (A) beside your choice (B), same day and seed",
+                                 layout=w.Layout(width="auto"))
         self.status = w.HTML()
         self.spec: dict[str, Any] = {}  # the spec last drawn
         self.view = alt.JupyterChart(alt.Chart(alt.Data(values=[])).mark_point())

@@ -1,0 +1,877 @@
+"""JobScheduler (and WorkManager, which uses it on API 23+): jobs run when their constraints hold, batched by the
+system, deferred by Doze, limited by standby-bucket quotas, retried with backoff, stopped at the execution limit."""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+from sim._validate import ScenarioError, check_choice, check_int, check_number, check_type, strict
+from sim.buckets import (
+    IN_QUOTA_BUFFER_S,
+    MAX_EXECUTION_TIME_S,
+    MAX_JOB_COUNT_PER_RATE_LIMITING_WINDOW,
+    QUOTAS,
+    RATE_LIMITING_WINDOW_S,
+    TIMING_SESSION_COALESCING_S,
+)
+from sim.result import WorkRecord
+from sim.work import MAX_BYTES, MECHANISMS, WorkHost, WorkItem
+
+if TYPE_CHECKING:
+    from sim.phone import Phone
+
+__all__ = [
+    "ASSUMED_IDLE_THRESHOLD_S",
+    "ASSUMED_LOW_BATTERY_PCT",
+    "CONCURRENCY_LIMIT",
+    "JOB_API_LEVEL",
+    "MIN_FLEX_S",
+    "MIN_PERIOD_S",
+    "Job",
+    "JobScheduler",
+    "backoff_delay_s",
+]
+
+# --- JobInfo (android-facts §3) ----------------------------------------------------------------------------------
+JOB_API_LEVEL = 21  # android-facts §3 / history: JobScheduler arrives in Android 5.0 (API 21)
+MIN_PERIOD_S = 15 * 60  # android-facts §3: JobInfo.MIN_PERIOD_MILLIS (shorter is raised), Android 7.0+
+MIN_FLEX_S = 5 * 60  # android-facts §3: JobInfo.MIN_FLEX_MILLIS, Android 7.0+
+MIN_FLEX_PERCENT = 5  # android-facts §3: setPeriodic clamp max(interval * 5 / 100, MIN_FLEX_MILLIS)
+PERIODIC_LIMITS_API_LEVEL = 24  # android-facts §3: the 15-min minimum and flex, Android 7.0+ (5-6 allowed shorter)
+DEFAULT_INITIAL_BACKOFF_S = 30  # android-facts §3: JobInfo.DEFAULT_INITIAL_BACKOFF_MILLIS
+MAX_BACKOFF_DELAY_S = 5 * 3600  # android-facts §3: JobInfo.MAX_BACKOFF_DELAY_MILLIS
+MIN_BACKOFF_S = 10  # android-facts §3: JobInfo.MIN_BACKOFF_MILLIS
+BATTERY_STORAGE_API_LEVEL = 26  # android-facts §3: requiresBatteryNotLow, requiresStorageNotLow (API 26)
+EXPEDITED_API_LEVEL = 31  # android-facts §3: expedited jobs (API 31)
+
+# --- execution limits (android-facts §3) -------------------------------------------------------------------------
+EXECUTING_TIMESLICE_API21_S = 60  # android-facts §3: JobServiceContext.EXECUTING_TIMESLICE_MILLIS in 5.0 (60 s)
+EXECUTING_TIMESLICE_S = 10 * 60  # android-facts §3: EXECUTING_TIMESLICE_MILLIS = 600000, Android 5.1-13
+RUNTIME_API_LEVEL = 34  # android-facts §3: "Runtime, Android 13/14+"; the model switches at 14 (API 34)
+RUNTIME_MIN_GUARANTEE_S = 10 * 60  # android-facts §3: DEFAULT_RUNTIME_MIN_GUARANTEE_MS
+RUNTIME_FREE_QUOTA_MAX_LIMIT_S = 30 * 60  # android-facts §3: DEFAULT_RUNTIME_FREE_QUOTA_MAX_LIMIT_MS
+RUNTIME_MIN_EJ_GUARANTEE_S = 3 * 60  # android-facts §3: DEFAULT_RUNTIME_MIN_EJ_GUARANTEE_MS
+
+# --- the scheduler (android-facts §3, §2b) -----------------------------------------------------------------------
+CONCURRENCY_LIMIT = 16  # android-facts §3: JobConcurrencyManager MAX_JOB_CONTEXTS_COUNT (Android 7-12; used for all)
+FORCE_BATCH_API_LEVEL = 31  # android-facts §3: batching of non-ACTIVE-bucket jobs, Android 12+
+MIN_READY_NON_ACTIVE_JOBS_COUNT = 5  # android-facts §3: DEFAULT_MIN_READY_NON_ACTIVE_JOBS_COUNT
+MAX_NON_ACTIVE_JOB_BATCH_DELAY_S = 31 * 60  # android-facts §3: DEFAULT_MAX_NON_ACTIVE_JOB_BATCH_DELAY_MS
+QUOTA_TIME_API_LEVEL = 28  # android-facts §2b: execution time per window, Android 9-15
+QUOTA_COUNT_API_LEVEL = 29  # android-facts §2b: job counts, in-quota buffer, 4 h/24 h, rate limit: Android 10+
+QUOTA_SESSION_API_LEVEL = 30  # android-facts §2b: session counts, Android 11+
+DAY_S = 24 * 3600
+
+# ASSUMPTION: how long the screen must stay off before JobScheduler calls the device idle. AOSP's
+# DeviceIdlenessTracker (aosp-mirror/platform_frameworks_base, apex/jobscheduler/service/java/com/android/server/
+# job/controllers/idle/DeviceIdlenessTracker.java) reads it from the resource
+# config_jobSchedulerInactivityIdleThreshold and sets an ELAPSED_REALTIME_WAKEUP alarm; the default 1860000 ms
+# (31 min) is quoted by secondary sources from core/res/res/values/config.xml (Android 11), not re-read here, and
+# OEMs overlay it. Overridable: Assumptions.job_idle_threshold_s.
+ASSUMED_IDLE_THRESHOLD_S = 31 * 60
+# ASSUMPTION: the battery is "low" for requiresBatteryNotLow at or below this charge while unplugged (BatteryService
+# clears it when plugged in). AOSP resource config_lowBatteryWarningLevel = 15 as quoted by secondary sources, not
+# re-read; OEMs overlay it. Overridable: Assumptions.low_battery_pct.
+ASSUMED_LOW_BATTERY_PCT = 15.0
+
+NETWORK_TYPES = ("any", "unmetered", "not_roaming", "none")
+BACKOFF_POLICIES = ("exponential", "linear")
+MAX_AT_S = 28 * 86_400.0
+_EPS_S = 1e-3  # a millisecond: slack against rounding when comparing times and quota
+
+
+def backoff_delay_s(policy: str, initial_s: float, failures: int) -> float:
+    """Delay before retry number `failures` (>= 1): LINEAR initial * n, EXPONENTIAL initial * 2^(n-1), capped at
+    5 h (android-facts §3: BACKOFF_POLICY_*, MAX_BACKOFF_DELAY_MILLIS)."""
+    n = max(1, failures)
+    delay = initial_s * n if policy == "linear" else initial_s * 2.0 ** min(n - 1, 64)
+    return float(min(delay, MAX_BACKOFF_DELAY_S))
+
+
+@strict
+@dataclass(frozen=True)
+class Job:
+    """A JobScheduler job (WorkManager's work requests use JobScheduler on API 23+, android-facts §3).
+
+    One-off (`every_s=None`): scheduled at `at_s`, runnable after `min_latency_s`; with `deadline_s` it runs once
+    that much time has passed since `at_s` even if its constraints do not hold (never inside Doze idle). Periodic
+    (`every_s`): at most once per period, only in the last `flex_s` of it (default: the whole period). Constraints:
+    `network` ("any", "unmetered", "not_roaming" or "none"; default "any" if the job moves bytes, else "none"),
+    `requires_charging`, `requires_battery_not_low`, `requires_device_idle`, `requires_storage_not_low`.
+    The first `fails` runs return failure and are retried with `backoff` ("exponential" or "linear") from
+    `initial_backoff_s`. A run longer than the execution limit is stopped (onStopJob) and rescheduled; with
+    `checkpoints` the work done so far is kept. `expedited` asks for an expedited job (API 31+).
+
+    Raises ValueError naming the field for impossible values and for combinations Android's JobInfo.Builder
+    rejects (a deadline or minimum latency on a periodic job; an expedited job that is periodic, delayed, or has
+    constraints other than network and storage). Values Android adjusts (a period under 15 min, a small flex, a
+    backoff under 10 s) are adjusted in the run and explained in Result.notes.
+    """
+
+    kind: ClassVar[str] = "job"
+
+    every_s: float | None = None
+    flex_s: float | None = None
+    at_s: float = 0.0
+    cpu_s: float = 1.0
+    up_bytes: int = 0
+    down_bytes: int = 0
+    network: str | None = None
+    requires_charging: bool = False
+    requires_battery_not_low: bool = False
+    requires_device_idle: bool = False
+    requires_storage_not_low: bool = False
+    min_latency_s: float = 0.0
+    deadline_s: float | None = None
+    backoff: str = "exponential"
+    initial_backoff_s: float = float(DEFAULT_INITIAL_BACKOFF_S)
+    fails: int = 0
+    expedited: bool = False
+    checkpoints: bool = True
+
+    def __post_init__(self) -> None:
+        o = "Job"
+        if self.every_s is not None:
+            check_number(o, "every_s", self.every_s, lo=1.0, hi=7 * 86_400.0)
+        if self.flex_s is not None:
+            if self.every_s is None:
+                raise ScenarioError(f"Job.flex_s={self.flex_s!r}: allowed only with every_s (a periodic job)")
+            check_number(o, "flex_s", self.flex_s, lo=0.0, hi=7 * 86_400.0, lo_open=True)
+        check_number(o, "at_s", self.at_s, lo=0.0, hi=MAX_AT_S)
+        check_number(o, "cpu_s", self.cpu_s, lo=0.0, hi=86_400.0)
+        check_int(o, "up_bytes", self.up_bytes, lo=0, hi=MAX_BYTES)
+        check_int(o, "down_bytes", self.down_bytes, lo=0, hi=MAX_BYTES)
+        if self.cpu_s == 0 and self.up_bytes == 0 and self.down_bytes == 0:
+            raise ScenarioError("Job: cpu_s=0, up_bytes=0, down_bytes=0: allowed work that does something")
+        if self.network is not None:
+            check_choice(o, "network", self.network, NETWORK_TYPES)
+            if self.network == "none" and (self.up_bytes or self.down_bytes):
+                raise ScenarioError(
+                    "Job.network='none': allowed 'any', 'unmetered' or 'not_roaming' for a job that moves bytes"
+                )
+        for name in ("requires_charging", "requires_battery_not_low", "requires_device_idle",
+                     "requires_storage_not_low", "expedited", "checkpoints"):
+            check_type(o, name, getattr(self, name), bool, "True or False")
+        check_number(o, "min_latency_s", self.min_latency_s, lo=0.0, hi=MAX_AT_S)
+        if self.deadline_s is not None:
+            check_number(o, "deadline_s", self.deadline_s, lo=0.0, hi=MAX_AT_S)
+            if self.deadline_s < self.min_latency_s:
+                raise ScenarioError(
+                    f"Job.deadline_s={self.deadline_s!r}: allowed >= min_latency_s ({self.min_latency_s!r})"
+                )
+        if self.every_s is not None:
+            # JobInfo.Builder.build() throws for these (android-facts §3: periodic jobs have their own window)
+            if self.min_latency_s:
+                raise ScenarioError(f"Job.min_latency_s={self.min_latency_s!r}: allowed 0 for a periodic job")
+            if self.deadline_s is not None:
+                raise ScenarioError(f"Job.deadline_s={self.deadline_s!r}: allowed None for a periodic job")
+        check_choice(o, "backoff", self.backoff, BACKOFF_POLICIES)
+        check_number(o, "initial_backoff_s", self.initial_backoff_s, lo=0.0, hi=float(MAX_BACKOFF_DELAY_S),
+                     lo_open=True)
+        check_int(o, "fails", self.fails, lo=0, hi=1000)
+        if self.expedited:
+            if self.every_s is not None:
+                raise ScenarioError("Job.expedited=True: allowed only for a one-off job (every_s=None)")
+            if self.min_latency_s or self.deadline_s is not None:
+                raise ScenarioError("Job.expedited=True: allowed only without min_latency_s and deadline_s")
+            if self.requires_charging or self.requires_battery_not_low or self.requires_device_idle:
+                raise ScenarioError(
+                    "Job.expedited=True: allowed only with network and storage constraints "
+                    "(not requires_charging, requires_battery_not_low, requires_device_idle)"
+                )
+
+    @property
+    def needs_network(self) -> bool:
+        return self.up_bytes > 0 or self.down_bytes > 0
+
+    @property
+    def network_type(self) -> str:
+        """The network constraint in force: as given, else "any" for a job that moves bytes, else "none"."""
+        if self.network is not None:
+            return self.network
+        return "any" if self.needs_network else "none"
+
+    def start(self, host: WorkHost, app: str) -> None:
+        scheduler = getattr(host, "jobs", None)
+        if not isinstance(scheduler, JobScheduler):
+            raise TypeError("Job needs a host with a JobScheduler (run it with sim.run)")
+        scheduler.schedule(app, self)
+
+
+MECHANISMS["job"] = Job
+
+
+class _JobState:
+    """One scheduled job of one app, as JobSchedulerService tracks it (JobStatus)."""
+
+    __slots__ = (
+        "app",
+        "battery",
+        "cpu_left",
+        "deadline_overrides",
+        "delay_ok",
+        "done",
+        "due",
+        "earliest",
+        "expedited",
+        "failed",
+        "fails_left",
+        "failures",
+        "first_batched",
+        "flex",
+        "gen",
+        "initial_backoff",
+        "label",
+        "latest",
+        "period",
+        "quota_stops",
+        "running",
+        "runs",
+        "send_bytes",
+        "spec",
+        "stops",
+        "storage",
+        "waited",
+        "waits",
+        "window_end",
+    )
+
+    def __init__(self, app: str, spec: Job, label: str) -> None:
+        self.app = app
+        self.spec = spec
+        self.label = label
+        self.period = 0.0
+        self.flex = 0.0
+        self.initial_backoff = float(spec.initial_backoff_s)
+        self.battery = spec.requires_battery_not_low
+        self.storage = spec.requires_storage_not_low
+        self.expedited = spec.expedited
+        self.earliest = 0.0
+        self.latest: float | None = None  # a wakeup alarm: window end (periodic) or deadline (one-off)
+        self.window_end = 0.0  # periodic: the end of the period being served
+        self.deadline_overrides = False
+        self.due = 0.0
+        self.waited = ""
+        self.delay_ok = False
+        self.gen = 0
+        self.failures = 0
+        self.fails_left = spec.fails
+        self.cpu_left = float(spec.cpu_s)
+        self.send_bytes = True
+        self.running = False
+        self.done = False
+        self.first_batched: float | None = None
+        self.runs = 0
+        self.stops = 0
+        self.quota_stops = 0
+        self.failed = 0
+        self.waits: dict[str, int] = {}
+
+
+class JobScheduler:
+    """The phone's JobSchedulerService: decides when each scheduled job runs, and runs it through the phone.
+
+    A job whose delay (minimum latency, periodic window start, backoff) expires while the phone sleeps waits for
+    the next wakeup: TimeController's delay alarm is ELAPSED_REALTIME, which "will not wake up the phone"; deadlines
+    and periodic window ends use a wakeup alarm (aosp-mirror/platform_frameworks_base,
+    apex/jobscheduler/service/java/com/android/server/job/controllers/TimeController.java,
+    setDelayExpiredAlarmLocked / setDeadlineExpiredAlarmLocked). Everything ready at a wakeup starts together,
+    sharing the wakeup and the radio's tail.
+
+    Approximations: constraints are checked when a job starts (a job losing its constraint mid-run is not stopped);
+    the execution limit applies to CPU time (the transfer, seconds long, comes first); a periodic job's window end
+    never overrides its constraints (Android 11+ behaviour, used for every API level); the idle-job special cases
+    (no backoff, stop on screen-on) are not modelled.
+    """
+
+    def __init__(self, phone: Phone) -> None:
+        self.phone = phone
+        self.api = phone.api_level
+        self.jobs: list[_JobState] = []
+        self.running = 0
+        self.sleepers = 0  # jobs whose delay expired while the phone slept
+        self._busy = False
+        self._again = False
+        self._timers: set[float] = set()
+        self._sessions: dict[str, list[list[float]]] = {}  # quota-counted job sessions per app: [start, end]
+        self._starts: dict[str, list[float]] = {}  # quota-counted job starts per app
+        self._ej: dict[str, list[list[float]]] = {}  # expedited-job sessions per app
+        self._total: dict[str, float] = {}  # session time in _sessions[app] (an upper bound on any window's use)
+        self._idle = False
+        self._idle_gen = 0
+        self._idle_wanted = False
+        self._seg_i = 0
+        self._open_segs: list[tuple[float, float, float]] = []
+        self._drained_closed = 0.0
+        a = phone.assumptions
+        self.idle_threshold_s = a.job_idle_threshold_s
+        self.low_battery_pct = a.low_battery_pct
+        self.stats = {"runs": 0, "deferred": 0, "failed": 0, "stopped": 0, "quota_stopped": 0}
+
+    # -- scheduling -----------------------------------------------------------------------------------------------
+    def schedule(self, app: str, spec: Job) -> None:
+        """The app calls JobScheduler.schedule() at spec.at_s."""
+        n = sum(1 for j in self.jobs if j.app == app)
+        js = _JobState(app, spec, "job" if n == 0 else f"job {n + 1}")
+        self.jobs.append(js)
+        self._adjust(js)
+        p = self.phone
+        if spec.requires_device_idle and not self._idle_wanted:
+            self._idle_wanted = True
+            if not p.screen_on:
+                self.screen_changed(p.now, False)
+        at = float(spec.at_s)
+        if at >= p.duration_s:
+            js.done = True
+            return
+        if spec.every_s is not None:
+            js.window_end = at + js.period
+            self._set_window(js, js.window_end - js.flex, js.window_end)
+        else:
+            earliest = at + float(spec.min_latency_s)
+            latest = at + float(spec.deadline_s) if spec.deadline_s is not None else None
+            js.deadline_overrides = latest is not None
+            self._set_window(js, earliest, latest)
+        if js.earliest == at and at > p.now:
+            # The app is running when it calls schedule(): a job it may run at once starts then (as at a wakeup).
+            gen = js.gen
+            p.schedule(at - p.now, lambda: self._deadline(js, gen))
+
+    def _adjust(self, js: _JobState) -> None:
+        """Make the adjustments Android makes to what the app asked for, each with a note."""
+        spec = js.spec
+        note = self.phone.notes.append
+        who = f"{js.app} ({js.label})"
+        if self.api < BATTERY_STORAGE_API_LEVEL:
+            for flag, name in ((spec.requires_battery_not_low, "setRequiresBatteryNotLow"),
+                               (spec.requires_storage_not_low, "setRequiresStorageNotLow")):
+                if flag:
+                    note(f"{who}: {name} arrives in API {BATTERY_STORAGE_API_LEVEL}; ignored on API {self.api}")
+            js.battery = js.storage = False
+        if spec.expedited and self.api < EXPEDITED_API_LEVEL:
+            note(f"{who}: expedited jobs arrive in API {EXPEDITED_API_LEVEL}; runs as a regular job on API {self.api}")
+            js.expedited = False
+        if js.initial_backoff < MIN_BACKOFF_S:
+            note(f"{who}: initial backoff {spec.initial_backoff_s:g} s raised to {MIN_BACKOFF_S} s "
+                 "(JobInfo.MIN_BACKOFF_MILLIS, android-facts §3)")
+            js.initial_backoff = float(MIN_BACKOFF_S)
+        if spec.every_s is None:
+            return
+        period = float(spec.every_s)
+        if self.api >= PERIODIC_LIMITS_API_LEVEL:
+            if period < MIN_PERIOD_S:
+                note(f"{who}: periodic job every {period:g} s raised to {MIN_PERIOD_S} s: Android 7+ allows no "
+                     "shorter period (JobInfo.MIN_PERIOD_MILLIS, android-facts §3); it runs at most once per "
+                     "15 minutes")
+                period = float(MIN_PERIOD_S)
+            asked = period if spec.flex_s is None else float(spec.flex_s)
+            floor = max(period * MIN_FLEX_PERCENT / 100.0, float(MIN_FLEX_S))
+            flex = min(max(asked, floor), period)
+            if spec.flex_s is not None and flex != asked:
+                why = ("at least 5 min or 5 % of the period (JobInfo.MIN_FLEX_MILLIS, android-facts §3)"
+                       if flex > asked else "at most the period (JobInfo.getFlexMillis)")
+                note(f"{who}: flex {asked:g} s changed to {flex:g} s: {why}")
+        else:
+            flex = period
+            if spec.flex_s is not None:
+                note(f"{who}: flex arrives in API {PERIODIC_LIMITS_API_LEVEL}; on API {self.api} the job may run "
+                     "anywhere in its period")
+        js.period = period
+        js.flex = flex
+
+    def _set_window(self, js: _JobState, earliest: float, latest: float | None, *, due: float | None = None,
+                    waited: str = "") -> None:
+        """The job may start from `earliest` on (a non-waking delay); `latest` is a waking alarm (or None)."""
+        p = self.phone
+        now = p.now
+        js.gen += 1
+        js.earliest = earliest
+        js.latest = latest
+        js.due = earliest if due is None else due
+        js.waited = waited
+        js.delay_ok = False
+        gen = js.gen
+        if earliest > now and earliest < p.duration_s:
+            p.schedule(earliest - now, lambda: self._delay_expired(js, gen))
+        if latest is not None and latest > now and latest < p.duration_s:
+            p.schedule(latest - now, lambda: self._deadline(js, gen))
+        if earliest <= now:
+            p.schedule(0.0, lambda: self.update(True))
+
+    def _delay_expired(self, js: _JobState, gen: int) -> None:
+        if gen == js.gen:
+            self.update(self.phone.awake())
+
+    def _deadline(self, js: _JobState, gen: int) -> None:
+        """A wakeup alarm (deadline or periodic window end): it wakes the phone if it would let the job run."""
+        if gen != js.gen or js.running or js.done:
+            return
+        p = self.phone
+        t = p.now
+        if self._blocked(js, t):
+            # TimeController sets no alarm for a job the deadline would not make ready (wouldBeReadyWithConstraint);
+            # in deep Doze the alarm would be deferred anyway. The job runs when what it waits for arrives.
+            return
+        p.hold(t, t + p.assumptions.alarm_hold_s, "system", "job_alarm")
+        self.update(True)
+
+    def _timer(self, at: float, wake: bool = False) -> None:
+        """A check at time `at` (deduplicated); non-waking unless `wake`."""
+        p = self.phone
+        at = max(at, p.now + _EPS_S)  # never a check at "now" again: that could loop at one instant
+        if at >= p.duration_s or at in self._timers:
+            return
+        self._timers.add(at)
+
+        def fire() -> None:
+            self._timers.discard(at)
+            self.update(True if wake else p.awake())
+
+        p.schedule(max(0.0, at - p.now), fire)
+
+    # -- what the phone tells it -------------------------------------------------------------------------------------
+    def screen_changed(self, t: float, on: bool) -> None:
+        """DeviceIdlenessTracker: idle once the screen has been off for the threshold (a waking alarm)."""
+        if not self._idle_wanted:
+            return
+        self._idle_gen += 1
+        if on:
+            self._idle = False
+            return
+        gen = self._idle_gen
+
+        def fire() -> None:
+            if gen == self._idle_gen:
+                self._idle = True
+                now = self.phone.now
+                self.phone.hold(now, now + self.phone.assumptions.alarm_hold_s, "system", "job_idle")
+                self.update(True)
+
+        self.phone.schedule(self.idle_threshold_s, fire)
+
+    def woke(self) -> None:
+        """The phone just woke: delay alarms that expired while it slept are delivered now."""
+        if self.sleepers and not self._busy:
+            self.sleepers = 0
+            self.phone.schedule(0.0, lambda: self.update(True))
+
+    # -- the decision --------------------------------------------------------------------------------------------------
+    def update(self, awake: bool) -> None:
+        """Start every job that may run now (JobSchedulerService.maybeRunPendingJobs)."""
+        if not self.jobs:
+            return
+        if self._busy:
+            self._again = True
+            return
+        self._busy = True
+        try:
+            self._update(awake)
+            while self._again:
+                self._again = False
+                self._update(True)
+        finally:
+            self._busy = False
+
+    def _update(self, awake: bool) -> None:
+        p = self.phone
+        t = p.now
+        if not awake:
+            # A non-waking alarm fired while the CPU slept: nothing runs until something wakes the phone.
+            for js in self.jobs:
+                if not (js.running or js.done or t < js.earliest):
+                    self.sleepers += 1
+                    if not js.delay_ok:
+                        js.waited = "asleep"
+            return
+        ready: list[_JobState] = []
+        self.sleepers = 0
+        for js in self.jobs:
+            if js.running or js.done or t < js.earliest:
+                continue
+            js.delay_ok = True
+            why = self._blocked(js, t)
+            if why:
+                js.waited = why
+                continue
+            ready.append(js)
+        if not ready:
+            return
+        if self.api >= FORCE_BATCH_API_LEVEL:
+            batchable = [js for js in ready if self._force_batch(js, t)]
+            if batchable and len(batchable) == len(ready) and len(batchable) < MIN_READY_NON_ACTIVE_JOBS_COUNT:
+                for js in batchable:
+                    if js.first_batched is None:
+                        js.first_batched = t
+                    js.waited = "batch"
+                    self._timer(js.first_batched + MAX_NON_ACTIVE_JOB_BATCH_DELAY_S)
+                return
+        for js in ready:
+            if self.running >= CONCURRENCY_LIMIT:
+                js.waited = "concurrency"
+                continue
+            self._start(js, t)
+
+    def _force_batch(self, js: _JobState, t: float) -> bool:
+        """Android 12+ holds ready jobs of apps outside the ACTIVE bucket until 5 are ready or 31 min passed."""
+        if self._treat_as_ej(js, t):
+            return False
+        p = self.phone
+        bucket = p.buckets.get(js.app)
+        if bucket is None or bucket == "active" or p.foreground == js.app or p.exempt[js.app]:
+            return False
+        return js.first_batched is None or t - js.first_batched < MAX_NON_ACTIVE_JOB_BATCH_DELAY_S
+
+    def _blocked(self, js: _JobState, t: float) -> str:
+        """Why `js` cannot start now ("" if it can)."""
+        p = self.phone
+        spec = js.spec
+        ej = self._treat_as_ej(js, t)
+        net = spec.network_type
+        overridden = js.deadline_overrides and js.latest is not None and t >= js.latest
+        if spec.needs_network and p.network == "none":
+            return "network"
+        if not overridden:
+            if net == "unmetered" and p.network != "wifi":
+                return "unmetered"
+            if net in ("any", "not_roaming") and p.network == "none":
+                return "network"  # the simulated phone never roams: not_roaming is any network
+            if spec.requires_charging and not p.charging:
+                return "charging"
+            if js.battery and self._battery_low(t):
+                return "battery"
+            if spec.requires_device_idle and not self._idle:
+                return "idle"
+        if not p.exempt[js.app] and not ej and (p.doze.deep_idle or p.doze.light_idle):
+            return "doze"  # android-facts §1c: jobs deferred to the maintenance window (light Doze too)
+        if not ej:
+            why, until = self._quota_block(js.app, t)
+            if why:
+                if until is not None:
+                    self._timer(until)
+                return why
+        return ""
+
+    # -- quotas (android-facts §2b) ----------------------------------------------------------------------------------
+    def _quota_applies(self, app: str) -> bool:
+        p = self.phone
+        return (self.api >= QUOTA_TIME_API_LEVEL and p.buckets.get(app) is not None and not p.charging
+                and p.foreground != app and not p.exempt[app])
+
+    def _quota_block(self, app: str, t: float) -> tuple[str, float | None]:
+        """("quota", time it may be back in quota) or ("", None)."""
+        if not self._quota_applies(app):
+            return "", None
+        bucket = self.phone.buckets[app]
+        assert bucket is not None
+        q = QUOTAS[bucket]
+        sessions, starts, total = self._prune(app, t)
+        api = self.api
+        buffer = IN_QUOTA_BUFFER_S if api >= QUOTA_COUNT_API_LEVEL else 0.0
+        untils: list[float] = []
+        # (each check runs only when the cheap bound says it might bite)
+        if q.job_time_s < q.job_window_s and total >= q.job_time_s - buffer - _EPS_S:
+            # (ACTIVE is skipped: its window equals its allowed time, "ACTIVE apps can run jobs at any time")
+            used = _used(sessions, t - q.job_window_s, t)
+            if q.job_time_s - used < buffer - _EPS_S or used >= q.job_time_s - _EPS_S:
+                untils.append(_back_in_quota(sessions, t, q.job_window_s, used - (q.job_time_s - buffer)))
+        if api >= QUOTA_COUNT_API_LEVEL and total >= MAX_EXECUTION_TIME_S - buffer - _EPS_S:
+            used24 = _used(sessions, t - DAY_S, t)
+            if MAX_EXECUTION_TIME_S - used24 < buffer - _EPS_S:
+                untils.append(_back_in_quota(sessions, t, DAY_S, used24 - (MAX_EXECUTION_TIME_S - buffer)))
+        if api >= QUOTA_COUNT_API_LEVEL:
+            for window, limit in ((q.job_window_s, q.max_jobs),
+                                  (RATE_LIMITING_WINDOW_S, MAX_JOB_COUNT_PER_RATE_LIMITING_WINDOW)):
+                if len(starts) < limit:
+                    continue
+                first = bisect.bisect_right(starts, t - window)  # starts are in time order
+                if len(starts) - first >= limit:
+                    untils.append(starts[len(starts) - limit] + window)
+        if api >= QUOTA_SESSION_API_LEVEL and len(sessions) >= q.max_sessions:
+            recent_s = [s for s in sessions if s[1] > t - q.job_window_s]
+            if len(recent_s) >= q.max_sessions:
+                untils.append(recent_s[len(recent_s) - q.max_sessions][1] + q.job_window_s)
+        if not untils:
+            return "", None
+        return "quota", max(untils)
+
+    def _remaining_quota_s(self, app: str, t: float) -> float:
+        """Job time left in the app's quota (inf when no quota applies)."""
+        if not self._quota_applies(app):
+            return math.inf
+        bucket = self.phone.buckets[app]
+        assert bucket is not None
+        q = QUOTAS[bucket]
+        sessions, _starts, total = self._prune(app, t)
+        left = math.inf
+        if q.job_time_s < q.job_window_s:
+            left = q.job_time_s - (_used(sessions, t - q.job_window_s, t) if total > 0 else 0.0)
+        if self.api >= QUOTA_COUNT_API_LEVEL and total > MAX_EXECUTION_TIME_S - RUNTIME_FREE_QUOTA_MAX_LIMIT_S:
+            left = min(left, MAX_EXECUTION_TIME_S - _used(sessions, t - DAY_S, t))
+        return max(0.0, left)
+
+    def _prune(self, app: str, t: float) -> tuple[list[list[float]], list[float], float]:
+        """The app's quota records with what ended over 24 h ago dropped, and their total session time."""
+        sessions = self._sessions.setdefault(app, [])
+        starts = self._starts.setdefault(app, [])
+        cut = t - DAY_S
+        total = self._total.get(app, 0.0)
+        n = 0
+        while n < len(sessions) and sessions[n][1] <= cut:
+            total -= sessions[n][1] - sessions[n][0]
+            n += 1
+        if n:
+            del sessions[:n]
+            self._total[app] = total
+        n = 0
+        while n < len(starts) and starts[n] <= cut:
+            n += 1
+        if n:
+            del starts[:n]
+        return sessions, starts, total
+
+    def _ej_left_s(self, app: str, t: float) -> float:
+        if not self._quota_applies(app):
+            return math.inf
+        bucket = self.phone.buckets[app]
+        assert bucket is not None
+        return max(0.0, QUOTAS[bucket].ej_time_s - _used(self._ej.get(app, []), t - DAY_S, t))
+
+    def _treat_as_ej(self, js: _JobState, t: float) -> bool:
+        """An expedited job runs as one while the app has expedited-job quota (android-facts §2b), else as regular."""
+        return js.expedited and self._ej_left_s(js.app, t) >= IN_QUOTA_BUFFER_S
+
+    def _limit_s(self, js: _JobState, t: float) -> tuple[float, str]:
+        """How long this run may last, and what stops it there ("limit" or "quota")."""
+        api = self.api
+        if self._treat_as_ej(js, t):
+            ej = min(float(EXECUTING_TIMESLICE_S), self._ej_left_s(js.app, t))
+            return max(float(RUNTIME_MIN_EJ_GUARANTEE_S), ej), "limit"
+        left = self._remaining_quota_s(js.app, t)
+        if api >= RUNTIME_API_LEVEL:
+            return max(float(RUNTIME_MIN_GUARANTEE_S), min(float(RUNTIME_FREE_QUOTA_MAX_LIMIT_S), left)), "limit"
+        base = float(EXECUTING_TIMESLICE_API21_S if api == JOB_API_LEVEL else EXECUTING_TIMESLICE_S)
+        if left < base:
+            return left, "quota"  # QuotaController stops a job when its app runs out of quota
+        return base, "limit"
+
+    # -- running ---------------------------------------------------------------------------------------------------
+    def _start(self, js: _JobState, t: float) -> None:
+        p = self.phone
+        spec = js.spec
+        ej = self._treat_as_ej(js, t)
+        limit, stopper = self._limit_s(js, t)
+        chunk = min(js.cpu_left, limit)
+        stopped = js.cpu_left > limit + 1e-9
+        up = spec.up_bytes if js.send_bytes else 0
+        down = spec.down_bytes if js.send_bytes else 0
+        item = WorkItem(cpu_s=chunk, up_bytes=up, down_bytes=down)
+        js.running = True
+        js.first_batched = None
+        self.running += 1
+        if js.waited:
+            js.waits[js.waited] = js.waits.get(js.waited, 0) + 1
+            self.stats["deferred"] += 1
+        counted = self._quota_applies(js.app)
+        session: list[float] | None = None
+        if ej and counted:
+            session = [t, t + chunk]
+            self._ej.setdefault(js.app, []).append(session)
+        elif counted:
+            self._starts.setdefault(js.app, []).append(t)
+            sessions = self._sessions.setdefault(js.app, [])
+            if sessions and sessions[-1][1] + TIMING_SESSION_COALESCING_S >= t:
+                session = sessions[-1]
+                self._extend(js.app, session, t + chunk)
+            else:
+                session = [t, t + chunk]
+                sessions.append(session)
+                self._total[js.app] = self._total.get(js.app, 0.0) + chunk
+        kind = "periodic" if spec.every_s is not None else "expedited" if ej else "one-off"
+        waited = f", waited for {js.waited} {t - js.due:.0f} s" if js.waited and t > js.due else ""
+        p.event(t, "job_start", js.app, f"{js.label} ({kind}){waited}; may run {limit:.0f} s")
+        gen = js.gen
+
+        def done(rec: WorkRecord) -> None:
+            if session is not None and not ej:
+                self._extend(js.app, session, rec.end_s)
+            elif session is not None:
+                session[1] = max(session[1], rec.end_s)
+            self._finished(js, gen, rec, chunk, stopped, stopper, limit)
+
+        p.run_work(js.app, item, "job", requested_s=min(js.due, t), waited_for=js.waited, on_done=done)
+        js.send_bytes = not spec.checkpoints  # a checkpointed continuation does not fetch again
+        js.runs += 1
+        self.stats["runs"] += 1
+
+    def _extend(self, app: str, session: list[float], end: float) -> None:
+        if end > session[1]:
+            self._total[app] = self._total.get(app, 0.0) + end - session[1]
+            session[1] = end
+
+    def _finished(self, js: _JobState, gen: int, rec: WorkRecord, chunk: float, stopped: bool, stopper: str,
+                  limit: float) -> None:
+        p = self.phone
+        t = p.now
+        js.running = False
+        self.running -= 1
+        spec = js.spec
+        if stopped:
+            js.stops += 1
+            self.stats["stopped"] += 1
+            if stopper == "quota":
+                js.quota_stops += 1
+                self.stats["quota_stopped"] += 1
+            if spec.checkpoints:
+                js.cpu_left -= chunk
+            else:
+                js.send_bytes = True
+            what = "quota ran out" if stopper == "quota" else f"{limit:.0f} s execution limit"
+            self._retry(js, t, "job_stop", f"{js.label}: onStopJob at the {what}")
+        elif js.fails_left > 0:
+            js.fails_left -= 1
+            js.failed += 1
+            self.stats["failed"] += 1
+            js.cpu_left = float(spec.cpu_s)
+            js.send_bytes = True
+            self._retry(js, t, "job_fail", f"{js.label}: jobFinished(needsReschedule=true)")
+        else:
+            js.failures = 0
+            js.cpu_left = float(spec.cpu_s)
+            js.send_bytes = True
+            p.event(t, "job_finish", js.app, f"{js.label}: done after {rec.end_s - rec.start_s:.0f} s")
+            if spec.every_s is None:
+                js.done = True
+            else:
+                self._next_period(js, t)
+        self.update(True)
+
+    def _retry(self, js: _JobState, t: float, kind: str, what: str) -> None:
+        """Reschedule after a failure or a stop: backoff from now, no deadline (getRescheduleJobForFailureLocked)."""
+        js.failures += 1
+        delay = backoff_delay_s(js.spec.backoff, js.initial_backoff, js.failures)
+        self.phone.event(t, kind, js.app, f"{what}; retry {js.failures} in {delay:.0f} s ({js.spec.backoff} backoff)")
+        js.deadline_overrides = False
+        self._set_window(js, t + delay, None, due=t, waited="backoff")
+
+    def _next_period(self, js: _JobState, t: float) -> None:
+        """The next period's window (JobSchedulerService.getRescheduleJobForPeriodic): the next period if the job
+        ran in its window, else the first period that ends after now."""
+        end = js.window_end
+        if t > end:
+            end += js.period * (math.floor((t - end) / js.period) + 1)
+        else:
+            end += js.period
+        js.window_end = end
+        self._set_window(js, end - js.flex, end)
+
+    # -- battery level (for requiresBatteryNotLow) ---------------------------------------------------------------------
+    def _battery_low(self, t: float) -> bool:
+        """Low while unplugged at or below the low-battery level (BatteryService clears it when plugged in).
+
+        The level is estimated from the energy booked so far (the CPU's awake time is only known at the end of the
+        run, so it is left out here)."""
+        p = self.phone
+        if p.charging:
+            return False
+        segs = p.segments
+        for i in range(self._seg_i, len(segs)):
+            t0, t1, ma, _ = segs[i]
+            self._open_segs.append((t0, t1, ma))
+        self._seg_i = len(segs)
+        partial = 0.0
+        keep: list[tuple[float, float, float]] = []
+        for t0, t1, ma in self._open_segs:
+            if t1 <= t:
+                self._drained_closed += ma * (t1 - t0) / 3600.0
+            else:
+                keep.append((t0, t1, ma))
+                if t0 < t:
+                    partial += ma * (t - t0) / 3600.0
+        self._open_segs = keep
+        drained = self._drained_closed + partial + p.power.cpu_suspend_ma * t / 3600.0
+        charged = sum(b - a for a, b in p.charging_spans()) * p.assumptions.charge_current_ma / 3600.0
+        cap = p.power.battery_capacity_mah
+        level = min(cap, cap * p.scenario.device.battery_start_pct / 100.0 + charged) - drained
+        return 100.0 * level / cap <= self.low_battery_pct
+
+    # -- the end of the run --------------------------------------------------------------------------------------------
+    def waiting(self, app: str, t_end: float) -> list[tuple[float, float]]:
+        """Spans during which jobs of `app` were due but had not started by the end of the run."""
+        return [(js.due, t_end) for js in self.jobs
+                if js.app == app and not js.running and not js.done and js.due < t_end and js.earliest <= t_end]
+
+    def pending_at_end(self, t_end: float) -> int:
+        return sum(1 for js in self.jobs if not js.running and not js.done and js.earliest <= t_end)
+
+    def finish_notes(self, add: Callable[[str], None]) -> None:
+        by_app: dict[str, list[_JobState]] = {}
+        for js in self.jobs:
+            by_app.setdefault(js.app, []).append(js)
+        for app, states in by_app.items():
+            runs = sum(js.runs for js in states)
+            waits: dict[str, int] = {}
+            for js in states:
+                for k, v in js.waits.items():
+                    waits[k] = waits.get(k, 0) + v
+            waited = sum(waits.values())
+            text = f"{app}: job runs {runs}"
+            if waited:
+                text += f", {waited} waited (" + ", ".join(f"{k} {v}" for k, v in sorted(waits.items())) + ")"
+            text += "; " + _WAIT_WHY if waited else ""
+            add(text)
+            stops = sum(js.stops - js.quota_stops for js in states)
+            if stops:
+                limit = ("60 s (Android 5.0)" if self.api == JOB_API_LEVEL else
+                         "10 min, or up to 30 min with quota to spare (Android 14+)" if self.api >= RUNTIME_API_LEVEL
+                         else "10 min")
+                add(f"{app}: {stops} job run(s) stopped at the execution limit of {limit} (onStopJob; "
+                    "JobServiceContext.EXECUTING_TIMESLICE_MILLIS / RUNTIME_*, android-facts §3) and rescheduled "
+                    "with backoff")
+            qstops = sum(js.quota_stops for js in states)
+            if qstops:
+                add(f"{app}: {qstops} job run(s) stopped when the app's standby-bucket quota ran out "
+                    "(QuotaController, android-facts §2b)")
+            if waits.get("quota"):
+                bucket = self.phone.buckets.get(app)
+                if bucket is not None:
+                    q = QUOTAS[bucket]
+                    add(f"{app}: jobs held by the {bucket!r} bucket's quota on battery: {q.job_time_s / 60:g} min of "
+                        f"job time per {q.job_window_s / 3600:g} h, {q.max_jobs} jobs and {q.max_sessions} sessions "
+                        "per window, 30 s buffer (QuotaController, android-facts §2b); not applied while charging or "
+                        "to the app in front")
+
+
+_WAIT_WHY = (
+    "jobs wait for their constraints, for a Doze maintenance window (android-facts §1c), for standby-bucket quota "
+    "(§2b), for Android 12+'s batching of non-ACTIVE apps (§3), and for the phone to wake: a job's delay alarm "
+    "does not wake the phone"
+)
+
+
+def _used(sessions: list[list[float]], lo: float, hi: float) -> float:
+    """Session time inside [lo, hi]."""
+    total = 0.0
+    for a, b in sessions:
+        if b <= lo:
+            continue
+        total += min(b, hi) - max(a, lo) if min(b, hi) > max(a, lo) else 0.0
+    return total
+
+
+def _back_in_quota(sessions: list[list[float]], t: float, window: float, excess: float) -> float:
+    """When enough of the sessions in [t - window, t] will have slid out of the window to free `excess` seconds."""
+    lo = t - window
+    need = excess + _EPS_S
+    for a, b in sessions:
+        if b <= lo:
+            continue
+        a = max(a, lo)
+        b = min(b, t)
+        if b - a >= need:
+            return a + need + window
+        need -= b - a
+    return t + window
