@@ -73,7 +73,8 @@ COMPONENT_LABELS: dict[str, str] = {
     "wifi.idle": "Wi-Fi: connected, idle",
 }
 
-#: Metrics shown to the reader: (summary key, label, unit, format, what "better" is).
+#: Metrics the reader may be shown: (summary key, label, unit, format, what "better" is). metrics_table shows
+#: all but the run counts unless asked for others.
 METRICS: tuple[tuple[str, str, str, str, str], ...] = (
     ("battery_drained_mah", "Battery drained", "mAh", ",.0f", "lower"),
     ("battery_drained_pct", "Battery drained", "%", ".1f", "lower"),
@@ -84,6 +85,8 @@ METRICS: tuple[tuple[str, str, str, str, str], ...] = (
     ("work_latency_p50_s", "Work delay, median", "s", ",.0f", "lower"),
     ("work_latency_p95_s", "Work delay, 95th pct", "s", ",.0f", "lower"),
     ("janky_frames_from_background", "Janky frames caused", "", ",.0f", "lower"),
+    ("job_runs", "Job runs", "", ",.0f", "more is fresher"),
+    ("work_runs", "Work runs", "", ",.0f", "more is fresher"),
 )
 
 
@@ -350,9 +353,12 @@ def energy_chart(runs: Runs, where: str | None, *, by: str = "component", title:
 # -- metrics -------------------------------------------------------------------------------------------------------
 
 
+DEFAULT_METRICS = tuple(m[0] for m in METRICS if not m[0].endswith("_runs"))
+
+
 def _metrics(keys: Sequence[str] | None) -> list[tuple[str, str, str, str, str]]:
     if keys is None:
-        return list(METRICS)
+        keys = DEFAULT_METRICS
     known = {m[0]: m for m in METRICS}
     unknown = [k for k in keys if k not in known]
     if unknown:

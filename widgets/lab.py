@@ -1,7 +1,7 @@
 """Labs: control specs wired to the simulator and to charts, live in a kernel and kernel-free on the built site.
 
 A lab cell shows, in a live kernel, ipywidgets controls above the charts (each change re-runs ``sim.run``), with a
-reset button and an A/B switch that sets your choice beside the defaults. When the book is built it shows the
+reset button and an A/B switch that sets your choice beside a baseline. When the book is built it shows the
 *static twin* instead: one Vega-Lite figure over a precomputed run for every combination of the controls' values,
 the same controls bound as Vega params, so moving a control on the published page redraws with no kernel.
 """
@@ -105,7 +105,10 @@ Comparison = Callable[[Runs, "str | None", "str | None", str, str], alt.TopLevel
 class Lab:
     """A lab: ``scenario(**values)`` builds the Scenario for the controls' values, ``figure`` draws the result.
 
-    ``compare`` (optional) draws your choice beside the defaults; without it the A/B switch is not offered.
+    ``compare`` (optional) draws your choice (B) beside a baseline (A); without it the A/B switch is not offered.
+    ``baseline`` gives the A side's control values, with ``baseline_label`` to name it (default: the controls'
+    defaults). A baseline that differs from the defaults makes the static figure tell its story as it opens:
+    the reader sees A against the recommended choice before touching a control.
     Raises ControlSpecError at construction for malformed controls or a grid too large for a static twin, and
     ValueError from ``run``/``chart`` for a value no control allows.
     """
@@ -117,6 +120,8 @@ class Lab:
         figure: Figure,
         *,
         compare: Comparison | None = None,
+        baseline: Mapping[str, Any] | None = None,
+        baseline_label: str = "the defaults",
         seed: int = 0,
         title: str = "",
     ) -> None:
@@ -127,6 +132,8 @@ class Lab:
         self.seed = seed
         self.title = title
         self._grid = grid(self.controls)  # validates names and the twin's size up front
+        self.baseline = validate_values(self.controls, baseline or {})
+        self.baseline_label = baseline_label
         self._cache: OrderedDict[tuple[Any, ...], sim.Result] = OrderedDict()
         self._templates: dict[tuple[Any, ...], Any] = {}
         self._widget: Any = None
@@ -162,12 +169,13 @@ class Lab:
         """Defaults (A) beside this choice (B), same day and seed, as the live lab's A/B view draws it."""
         if self.compare_figure is None:
             raise ValueError("compare: this lab has no A/B view (pass compare= to Lab)")
-        runs = self.runs(self.defaults, values)
+        runs = self.runs(self.baseline, values)
         a, b = runs.items[0][0], runs.items[1][0]
-        return self.compare_figure(runs, runs.where_values(a), runs.where_values(b), "the defaults", "your choice")
+        return self.compare_figure(runs, runs.where_values(a), runs.where_values(b), self.baseline_label,
+                                   "your choice")
 
     def spec(self, *, ab: bool = False, **values: Any) -> dict[str, Any]:
-        """The Vega-Lite spec the live lab draws for these values (with ``ab``, beside the defaults).
+        """The Vega-Lite spec the live lab draws for these values (with ``ab``, beside the baseline).
 
         The figure's charts are built once per shape (single or A/B, and the apps shown) and recorded as a
         template; a later change only re-runs the simulator and recomputes the template's data.
@@ -188,9 +196,9 @@ class Lab:
         if ab:
             if self.compare_figure is None:
                 raise ValueError("spec(ab=True): this lab has no A/B view (pass compare= to Lab)")
-            runs = Runs((_SIDE,), (({"side": "A"}, self.run(**self.defaults)), ({"side": "B"}, self.run(**values))))
+            runs = Runs((_SIDE,), (({"side": "A"}, self.run(**self.baseline)), ({"side": "B"}, self.run(**values))))
             wheres: tuple[str | None, ...] = (runs.where_values({"side": "A"}), runs.where_values({"side": "B"}),
-                                              "the defaults", "your choice")
+                                              self.baseline_label, "your choice")
             figure: Any = self.compare_figure
         else:
             runs = Runs((), (({}, self.run(**values)),))
@@ -205,8 +213,8 @@ class Lab:
         """One figure over a run per grid point, its controls bound as Vega params: interactive with no kernel."""
         runs = self.runs(*self._grid)
         if self.compare_figure is not None:
-            chart = self.compare_figure(runs, runs.where_values(self.defaults), runs.where_params(),
-                                        "the defaults", "the controls below")
+            chart = self.compare_figure(runs, runs.where_values(self.baseline), runs.where_params(),
+                                        self.baseline_label, "the controls below")
         else:
             chart = self.figure(runs, runs.where_params())
         return chart.add_params(*runs.params)
@@ -236,9 +244,10 @@ class _LiveLab:
         self.lab = lab
         self.inputs = {c.name: c.widget() for c in lab.controls}
         self.reset = w.Button(description="Reset to defaults", icon="undo", tooltip="Every control to its default")
-        self.ab = w.ToggleButton(value=False, description="A/B: compare with defaults", icon="columns",
+        self.ab = w.ToggleButton(value=lab.compare_figure is not None, description=f"A/B: {lab.baseline_label} beside",
+                                 icon="columns",
                                  disabled=lab.compare_figure is None,
-                                 tooltip="Show the defaults (A) beside your choice (B), same day and seed",
+                                 tooltip=f"Show {lab.baseline_label} (A) beside your choice (B), same day and seed",
                                  layout=w.Layout(width="auto"))
         self.status = w.HTML()
         self.spec: dict[str, Any] = {}  # the spec last drawn

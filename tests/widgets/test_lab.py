@@ -59,7 +59,9 @@ def test_a_control_change_reruns_the_simulator_and_redraws(lab: Lab, monkeypatch
     # Twice the syncs: twice the promotions on an idle cellular radio, and the chart drawn from the new run.
     assert after.summary["radio_promotions"] == pytest.approx(2 * before.summary["radio_promotions"], abs=1)
     assert "ms" in live.status.value and "color:#b00" not in live.status.value
-    assert live.view.spec is live.spec and live.spec == lab.spec(interval_min=5)
+    # A lab with an A/B view opens on it, as its static twin does.
+    assert live.ab.value is True
+    assert live.view.spec is live.spec and live.spec == lab.spec(ab=True, interval_min=5)
     assert box is lab.widget()
 
 
@@ -132,3 +134,13 @@ def test_the_cell_shows_the_live_lab_in_a_kernel(lab: Lab, monkeypatch: pytest.M
 def test_a_value_no_control_allows_is_refused_in_plain_words(lab: Lab) -> None:
     with pytest.raises(ValueError, match=r"interval_min=7: allowed 5, 10, 30"):
         lab.run(interval_min=7)
+
+
+def test_a_baseline_other_than_the_defaults_is_the_a_side(monkeypatch: pytest.MonkeyPatch) -> None:
+    lab = Lab(scenario, CONTROLS, figure, compare=compare, baseline={"interval_min": 5}, baseline_label="every 5 min")
+    twin = lab.static_twin().to_dict()
+    assert "A: every 5 min" in json.dumps(twin)
+    runs = lab.runs({"interval_min": 5, "charging": False})
+    assert twin["vconcat"][0]["transform"][0]["filter"] == runs.where_values({"interval_min": 5, "charging": False})
+    with pytest.raises(ValueError, match=r"interval_min=7: allowed 5, 10, 30"):
+        Lab(scenario, CONTROLS, figure, compare=compare, baseline={"interval_min": 7})
