@@ -14,7 +14,7 @@ HTML   := _build/html
 PORT   ?= 8000
 JB_FLAGS := --all -W -n --keep-going
 
-.PHONY: help book serve lab test lint unit build-check browser bench clean distclean requirements
+.PHONY: help book student serve lab test lint unit build-check browser bench clean distclean requirements
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -42,7 +42,7 @@ $(VENV)/.dev-deps: requirements-dev.txt $(VENV)/.book-deps
 CHROMIUM := /usr/bin/chromium
 $(CHROMIUM):
 	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-dejavu-core fonts-noto-color-emoji >/dev/null
 
 requirements:  ## re-pin requirements.txt and requirements-dev.txt from the .in files
 	$(BIN)/uv pip compile --python-version 3.11 --quiet requirements.in -o requirements.txt
@@ -50,10 +50,24 @@ requirements:  ## re-pin requirements.txt and requirements-dev.txt from the .in 
 
 # --- the book ----------------------------------------------------------------------------------------------------
 
+# jupyter-cache re-runs a chapter only when its own code changes; the figures also depend on sim/ and widgets/,
+# so a change there (or in the pinned packages) empties the cache and every chapter runs again.
+CODE_HASH = $(shell cat pyproject.toml requirements.txt $$(find sim widgets book/_ext -name '*.py' | sort) | sha256sum | cut -c1-16)
+
 book: $(VENV)/.book-deps  ## set up and build the book strictly (every cell run, any warning fatal)
+	@if [ "$$(cat _build/.code-hash 2>/dev/null)" != "$(CODE_HASH)" ]; then \
+	  echo "sim/, widgets/ or the pins changed since the last build: every chapter runs again"; \
+	  rm -rf _build/.jupyter_cache; fi
 	$(BIN)/jupyter-book build $(JB_FLAGS) .
+	@echo $(CODE_HASH) > _build/.code-hash
 	@echo
 	@echo "The book is in $(HTML)/index.html. Serve it with: make serve  (http://127.0.0.1:$(PORT)/)"
+
+student: $(VENV)/.book-deps  ## build the student edition (no solutions) into _build/student/_build/html
+	rm -rf _build/student
+	BACKSTAGE_STUDENT=1 $(BIN)/jupyter-book build $(JB_FLAGS) --path-output _build/student .
+	@echo
+	@echo "The student edition is in _build/student/_build/html/index.html"
 
 serve:  ## serve the built book on 127.0.0.1
 	@test -f $(HTML)/index.html || { echo "No built book in $(HTML): run make book first"; exit 1; }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -24,11 +25,18 @@ PAGES = {
     "raises": "# A cell that raises\n\n```{code-cell} ipython3\nraise RuntimeError('boom from a cell')\n```\n",
     "directive": "# An unknown directive\n\n```{no-such-directive}\nbody\n```\n",
     "xref": "# A broken cross-reference\n\nSee {ref}`no-such-label`.\n",
+    "exercise": (
+        "# An exercise\n\n````{exercise-start}\n:label: ex-one\n````\n\nWhat is 6 x 7?\n\n"
+        "````{exercise-end}\n````\n\n````{solution-start} ex-one\n:class: dropdown\n````\n\n"
+        "```{code-cell} ipython3\nprint('the answer is', 6 * 7)\n```\n\n````{solution-end}\n````\n"
+    ),
 }
 
 
-def build_broken_book(tmp_path: Path, broken: list[str]) -> subprocess.CompletedProcess[str]:
+def build_broken_book(tmp_path: Path, broken: list[str], env: dict[str, str] | None = None
+                      ) -> subprocess.CompletedProcess[str]:
     """Build a book made of the fine page and the ``broken`` ones, with the project's own configuration."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
     shutil.copy(ROOT / "_config.yml", tmp_path / "_config.yml")
     shutil.copytree(ROOT / "book" / "_ext", tmp_path / "book" / "_ext")
     for name in ["fine", *broken]:
@@ -37,7 +45,7 @@ def build_broken_book(tmp_path: Path, broken: list[str]) -> subprocess.Completed
     (tmp_path / "_toc.yml").write_text(yaml.safe_dump(toc), encoding="utf-8")
     return subprocess.run(
         [str(JUPYTER_BOOK), "build", "--all", "-W", "-n", "--keep-going", str(tmp_path)],
-        capture_output=True, text=True, timeout=600, cwd=tmp_path,
+        capture_output=True, text=True, timeout=600, cwd=tmp_path, env={**os.environ, **(env or {})},
     )
 
 
@@ -55,3 +63,14 @@ def test_unknown_directives_and_broken_references_fail_the_build_and_name_the_pa
     assert result.returncode != 0, "warnings did not fail the build"
     assert "no-such-directive" in output and "book/directive" in output
     assert "no-such-label" in output and "book/xref" in output
+
+
+def test_the_student_edition_keeps_exercises_and_leaves_out_solutions(tmp_path: Path) -> None:
+    teacher = build_broken_book(tmp_path / "teacher", ["exercise"])
+    student = build_broken_book(tmp_path / "student", ["exercise"], env={"BACKSTAGE_STUDENT": "1"})
+    assert teacher.returncode == 0 and student.returncode == 0, student.stdout[-2000:]
+    teacher_html = (tmp_path / "teacher" / "_build" / "html" / "book" / "exercise.html").read_text()
+    student_html = (tmp_path / "student" / "_build" / "html" / "book" / "exercise.html").read_text()
+    assert "What is 6 x 7?" in teacher_html and "What is 6 x 7?" in student_html
+    assert "the answer is 42" in teacher_html
+    assert "the answer is 42" not in student_html and 'class="solution' not in student_html
