@@ -9,6 +9,7 @@ without rebuilding its charts.
 
 from __future__ import annotations
 
+import bisect
 import contextvars
 import copy
 import csv
@@ -227,18 +228,36 @@ def timeline_rows(result: Any, *, apps: Sequence[str] | None, window_h: tuple[fl
         spans = [sp for v in values for sp in by_lane.get((lane, "", v), [])]
         out += _bars(spans, label, group, gap_s)
     app_names = [a.name for a in result.scenario.apps] if apps is None else list(apps)
+    waits: dict[str, list[tuple[float, float, str]]] = {}
+    for w in result.work:
+        if w.waited_for:
+            waits.setdefault(w.app, []).append((w.requested_s, w.start_s, w.waited_for))
     for app in app_names:
         for value, text in APP_ROWS:
-            out += _bars(by_lane.get(("work", app, value), []), f"{app}: {text}", "Apps", gap_s)
+            bars = _bars(by_lane.get(("work", app, value), []), f"{app}: {text}", "Apps", gap_s)
+            if value == "waiting":
+                _add_reasons(bars, waits.get(app, []))
+            out += bars
     return out
 
 
 def _bars(spans: list[tuple[float, float]], label: str, group: str, gap_s: float) -> list[dict[str, Any]]:
     return [
         {"row": label, "group": group, "start_h": round(s / 3600.0, 4),
-         "end_h": round(max(e, s + 2 * gap_s) / 3600.0, 4), "dur_s": round(e - s, 1), "n": n}
+         "end_h": round(max(e, s + 2 * gap_s) / 3600.0, 4), "dur_s": round(e - s, 1), "n": n, "why": ""}
         for s, e, n in _merge(spans, gap_s)
     ]
+
+
+def _add_reasons(bars: list[dict[str, Any]], waits: list[tuple[float, float, str]]) -> None:
+    """Say on each "waiting" bar what last held the work back (the simulator's WorkRecord.waited_for)."""
+    waits.sort()
+    starts = [w[0] for w in waits]
+    for bar in bars:
+        lo, hi = bar["start_h"] * 3600.0, bar["start_h"] * 3600.0 + bar["dur_s"]
+        first = max(0, bisect.bisect_right(starts, lo) - 1)
+        reasons = {why for req, start, why in waits[first:bisect.bisect_right(starts, hi)] if start > lo and req < hi}
+        bar["why"] = ", ".join(sorted(reasons))
 
 
 def timeline_chart(runs: Runs, where: str | None, *, apps: Sequence[str] | None = None,
@@ -255,7 +274,8 @@ def timeline_chart(runs: Runs, where: str | None, *, apps: Sequence[str] | None 
 
     def keep_columns(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         # Nothing happened in the window: one empty bar keeps the columns, so the chart draws its rows.
-        return rows or [{"row": row_labels[0], "group": "User", "start_h": 0.0, "end_h": 0.0, "dur_s": 0.0, "n": 0}]
+        return rows or [{"row": row_labels[0], "group": "User", "start_h": 0.0, "end_h": 0.0, "dur_s": 0.0, "n": 0,
+                         "why": ""}]
 
     data = _data(runs, lambda r: timeline_rows(r, apps=apps, window_h=window, gap_s=gap_s, rows=rows), keep_columns)
     chart = alt.Chart(data).mark_bar(height={"band": 0.7}, cornerRadius=1, minBandSize=1).encode(
@@ -269,6 +289,7 @@ def timeline_chart(runs: Runs, where: str | None, *, apps: Sequence[str] | None 
             alt.Tooltip("row:N", title="Lane"),
             alt.Tooltip("start_h:Q", title="From (h)", format=".2f"),
             alt.Tooltip("dur_s:Q", title="Lasted (s)", format=",.1f"),
+            alt.Tooltip("why:N", title="Last held back by"),
             alt.Tooltip("n:Q", title="Spans joined"),
         ],
     )

@@ -47,7 +47,8 @@ def refresh_scenario(constraints: str, interval_min: int) -> sim.Scenario:
 
 
 REFRESH_ROWS = ("Screen on", "Charging", "On Wi-Fi", "On cellular", "Doze: deep idle", "Doze: window")
-REFRESH_METRICS = ("job_runs", "metered_mb", "work_latency_p50_s", "battery_drained_mah")
+REFRESH_METRICS = ("job_runs", "metered_mb", "work_latency_p50_s", "battery_drained_mah",
+                   "janky_frames_from_background")
 
 
 def refresh_lab() -> Lab:
