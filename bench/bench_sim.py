@@ -1,5 +1,6 @@
 """Simulator performance: time of a 24 h / 20-app run, linearity in days and apps, event rate against bare simpy,
-and peak memory of a 7-day run. Prints a table; asserts nothing (DESIGN.md "Performance budgets").
+and peak memory of a 7-day run; the same 24 h / 20-app run with JobScheduler jobs instead of immediate work, and
+its linearity. Prints a table; asserts nothing (DESIGN.md "Performance budgets").
 
 Run from the repository root: `python bench/bench_sim.py` (`make bench`).
 """
@@ -16,7 +17,7 @@ import simpy
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sim import App, Day, ImmediateWork, Scenario, run
+from sim import App, Day, ImmediateWork, Job, Scenario, run
 
 DAY_S = 86_400
 BUDGET_MS = 50.0  # DESIGN.md: one simulated day with 20 apps, at most 50 ms on one core
@@ -28,6 +29,18 @@ def scenario(days: float = 1, apps: int = 20) -> Scenario:
         day=Day.preset("weekday"),
         apps=tuple(
             App(f"app{i:02d}", work=(ImmediateWork(every_s=900, cpu_s=1.0, down_bytes=100_000),)) for i in range(apps)
+        ),
+        duration_s=days * DAY_S,
+    )
+
+
+def jobs_scenario(days: float = 1, apps: int = 20) -> Scenario:
+    """The jobs benchmark: the same weekday, each app with a periodic job every 15 minutes needing any network."""
+    return Scenario(
+        day=Day.preset("weekday"),
+        apps=tuple(
+            App(f"app{i:02d}", work=(Job(every_s=900, cpu_s=1.0, down_bytes=100_000, network="any"),))
+            for i in range(apps)
         ),
         duration_s=days * DAY_S,
     )
@@ -66,11 +79,15 @@ def bare_simpy_rate(n_events: int = 200_000, repeats: int = 5) -> float:
 
 def main() -> None:
     run(scenario())  # warm up imports and caches
+    run(jobs_scenario())
     base, base_events = time_run(scenario(), repeats=31)
+    jobs, jobs_events = time_run(jobs_scenario(), repeats=31)
     print("Backstage simulator benchmark (one core; medians)")
     print()
     print(f"24 h, 20 apps, work every 15 min: {base * 1000:7.1f} ms   (budget {BUDGET_MS:.0f} ms: "
           f"{'within' if base * 1000 <= BUDGET_MS else 'OVER'})")
+    print(f"24 h, 20 apps, jobs every 15 min: {jobs * 1000:7.1f} ms   (budget {BUDGET_MS:.0f} ms: "
+          f"{'within' if jobs * 1000 <= BUDGET_MS else 'OVER'}; {jobs_events} simpy events)")
     print()
     print(f"{'days':>5} {'apps':>5} {'ms':>9} {'ms/day':>8} {'x 1 day':>8}")
     for days in (1, 2, 4, 7):
@@ -81,6 +98,14 @@ def main() -> None:
     for apps in (5, 10, 20, 40):
         t, _ = time_run(scenario(apps=apps), repeats=15)
         print(f"{1:>5} {apps:>5} {t * 1000:>9.1f} {t * 1000 / apps:>8.2f} {t / base:>9.2f}")
+    print()
+    print("periodic jobs (JobScheduler), linearity:")
+    print(f"{'days':>5} {'apps':>5} {'ms':>9} {'ms/day':>8} {'ms/app':>8} {'x 1 day/20 apps':>16}")
+    for days, apps in ((1, 20), (7, 20), (1, 40)):
+        t = jobs if (days, apps) == (1, 20) else time_run(jobs_scenario(days=days, apps=apps),
+                                                          repeats=5 if days == 7 else 15)[0]
+        print(f"{days:>5} {apps:>5} {t * 1000:>9.1f} {t * 1000 / days:>8.1f} {t * 1000 / days / apps:>8.2f} "
+              f"{t / jobs:>16.2f}")
     print()
     sim_rate = base_events / base
     bare = bare_simpy_rate()

@@ -17,9 +17,10 @@ from sim.buckets import (
     QUOTAS,
     RATE_LIMITING_WINDOW_S,
     TIMING_SESSION_COALESCING_S,
+    BucketQuota,
 )
 from sim.result import WorkRecord
-from sim.work import MAX_BYTES, MECHANISMS, WorkHost, WorkItem
+from sim.work import MAX_BYTES, MECHANISMS, WORK_ITEM_MAX_CPU_S, WorkHost, WorkItem
 
 if TYPE_CHECKING:
     from sim.phone import Phone
@@ -210,7 +211,9 @@ class _JobState:
 
     __slots__ = (
         "app",
+        "batched_app",
         "battery",
+        "charging",
         "cpu_left",
         "deadline_overrides",
         "delay_ok",
@@ -224,11 +227,15 @@ class _JobState:
         "first_batched",
         "flex",
         "gen",
+        "idle",
         "initial_backoff",
         "label",
         "latest",
+        "needs_network",
+        "net",
         "period",
         "quota_stops",
+        "ready_at",
         "running",
         "runs",
         "send_bytes",
@@ -249,6 +256,12 @@ class _JobState:
         self.initial_backoff = float(spec.initial_backoff_s)
         self.battery = spec.requires_battery_not_low
         self.storage = spec.requires_storage_not_low
+        # (the spec's constraints, read on every scheduling pass: copied here once)
+        self.needs_network = spec.needs_network
+        self.net = spec.network_type
+        self.charging = spec.requires_charging
+        self.idle = spec.requires_device_idle
+        self.batched_app = False  # whether the app's bucket makes Android 12+ batch its jobs (set by the scheduler)
         self.expedited = spec.expedited
         self.earliest = 0.0
         self.latest: float | None = None  # a wakeup alarm: window end (periodic) or deadline (one-off)
@@ -264,6 +277,8 @@ class _JobState:
         self.send_bytes = True
         self.running = False
         self.done = False
+        # `earliest` while the job is neither running nor done, else inf: a pass considers the job iff now >= this
+        self.ready_at = 0.0
         self.first_batched: float | None = None
         self.runs = 0
         self.stops = 0
@@ -297,10 +312,15 @@ class JobScheduler:
         self._busy = False
         self._again = False
         self._timers: set[float] = set()
-        self._sessions: dict[str, list[list[float]]] = {}  # quota-counted job sessions per app: [start, end]
-        self._starts: dict[str, list[float]] = {}  # quota-counted job starts per app
-        self._ej: dict[str, list[list[float]]] = {}  # expedited-job sessions per app
-        self._total: dict[str, float] = {}  # session time in _sessions[app] (an upper bound on any window's use)
+        # (time, awake, Phone.callbacks_run) of the last timer callback that was a pass starting no job (see _pass)
+        self._quiet: tuple[float, bool, int] | None = None
+        # quota records of each app a standby-bucket quota can apply to (a bucket, API 28+, not exempt; the bucket
+        # and the exemption do not change during a run): whether it applies now depends on charging and foreground
+        self._quota: dict[str, _AppQuota] = {}
+        if self.api >= QUOTA_TIME_API_LEVEL:
+            for app, bucket in phone.buckets.items():
+                if bucket is not None and not phone.exempt[app]:
+                    self._quota[app] = _AppQuota(QUOTAS[bucket], self.api)
         self._idle = False
         self._idle_gen = 0
         self._idle_wanted = False
@@ -317,6 +337,8 @@ class JobScheduler:
         """The app calls JobScheduler.schedule() at spec.at_s."""
         n = sum(1 for j in self.jobs if j.app == app)
         js = _JobState(app, spec, "job" if n == 0 else f"job {n + 1}")
+        bucket = self.phone.buckets.get(app)  # (buckets and exemptions do not change during a run)
+        js.batched_app = bucket is not None and bucket != "active" and not self.phone.exempt[app]
         self.jobs.append(js)
         self._adjust(js)
         p = self.phone
@@ -327,6 +349,7 @@ class JobScheduler:
         at = float(spec.at_s)
         if at >= p.duration_s:
             js.done = True
+            js.ready_at = math.inf
             return
         if spec.every_s is not None:
             js.window_end = at + js.period
@@ -390,21 +413,44 @@ class JobScheduler:
         now = p.now
         js.gen += 1
         js.earliest = earliest
+        js.ready_at = math.inf if js.running or js.done else earliest
         js.latest = latest
         js.due = earliest if due is None else due
         js.waited = waited
         js.delay_ok = False
         gen = js.gen
         if earliest > now and earliest < p.duration_s:
-            p.schedule(earliest - now, lambda: self._delay_expired(js, gen))
+            p.call_later(earliest - now, self._delay_expired, js, gen)
         if latest is not None and latest > now and latest < p.duration_s:
-            p.schedule(latest - now, lambda: self._deadline(js, gen))
+            p.call_later(latest - now, self._deadline, js, gen)
         if earliest <= now:
-            p.schedule(0.0, lambda: self.update(True))
+            p.call_later(0.0, self._pass, True)
 
     def _delay_expired(self, js: _JobState, gen: int) -> None:
         if gen == js.gen:
-            self.update(self.phone.awake())
+            self._pass(self.phone.awake())
+        elif self._quiet is not None and self._quiet[2] == self.phone.callbacks_run - 1:
+            self._quiet = (self._quiet[0], self._quiet[1], self.phone.callbacks_run)  # (this timer changed nothing)
+
+    def _pass(self, awake: bool) -> None:
+        """A timer's call of update(awake), as the whole of its callback.
+
+        Many timers fire at one instant (every periodic job's window opening at the same time, say), each asking
+        for a pass over all jobs: O(jobs^2). A pass that starts no job leaves the jobs as a second pass would leave
+        them (it only re-derives the same waits, sets the same flags, and asks for timers it already asked for;
+        `sleepers` only counts as zero or not). So when the callback just before this one, at this same instant,
+        was such a pass with the same `awake`, nothing can have changed in between, and this pass is skipped.
+        """
+        p = self.phone
+        now = p.env.now
+        n = p.callbacks_run
+        quiet = self._quiet
+        if quiet is not None and quiet[2] == n - 1 and quiet[0] == now and quiet[1] == awake:
+            self._quiet = (now, awake, n)
+            return
+        runs = self.stats["runs"]
+        self.update(awake)
+        self._quiet = (now, awake, n) if self.stats["runs"] == runs else None
 
     def _deadline(self, js: _JobState, gen: int) -> None:
         """A wakeup alarm (deadline or periodic window end): it wakes the phone if it would let the job run."""
@@ -457,7 +503,7 @@ class JobScheduler:
         """The phone just woke: delay alarms that expired while it slept are delivered now."""
         if self.sleepers and not self._busy:
             self.sleepers = 0
-            self.phone.schedule(0.0, lambda: self.update(True))
+            self.phone.schedule(0.0, lambda: self._pass(True))
 
     # -- the decision --------------------------------------------------------------------------------------------------
     def update(self, awake: bool) -> None:
@@ -479,21 +525,21 @@ class JobScheduler:
     def _update(self, awake: bool) -> None:
         p = self.phone
         t = p.now
+        # the jobs whose delay has expired and that are neither running nor done, in the order they were scheduled
+        due = [js for js in self.jobs if js.ready_at <= t]
         if not awake:
             # A non-waking alarm fired while the CPU slept: nothing runs until something wakes the phone.
-            for js in self.jobs:
-                if not (js.running or js.done or t < js.earliest):
-                    self.sleepers += 1
-                    if not js.delay_ok:
-                        js.waited = "asleep"
+            for js in due:
+                self.sleepers += 1
+                if not js.delay_ok:
+                    js.waited = "asleep"
             return
         ready: list[_JobState] = []
         self.sleepers = 0
-        for js in self.jobs:
-            if js.running or js.done or t < js.earliest:
-                continue
+        blocked = self._blocked
+        for js in due:
             js.delay_ok = True
-            why = self._blocked(js, t)
+            why = blocked(js, t)
             if why:
                 js.waited = why
                 continue
@@ -517,38 +563,42 @@ class JobScheduler:
 
     def _force_batch(self, js: _JobState, t: float) -> bool:
         """Android 12+ holds ready jobs of apps outside the ACTIVE bucket until 5 are ready or 31 min passed."""
-        if self._treat_as_ej(js, t):
+        if not js.batched_app:
             return False
-        p = self.phone
-        bucket = p.buckets.get(js.app)
-        if bucket is None or bucket == "active" or p.foreground == js.app or p.exempt[js.app]:
+        if js.expedited and self._treat_as_ej(js, t):
+            return False
+        if self.phone.foreground == js.app:
             return False
         return js.first_batched is None or t - js.first_batched < MAX_NON_ACTIVE_JOB_BATCH_DELAY_S
 
     def _blocked(self, js: _JobState, t: float) -> str:
         """Why `js` cannot start now ("" if it can)."""
         p = self.phone
-        spec = js.spec
-        ej = self._treat_as_ej(js, t)
-        net = spec.network_type
-        overridden = js.deadline_overrides and js.latest is not None and t >= js.latest
-        if spec.needs_network and p.network == "none":
+        network = p.network
+        if js.needs_network and network == "none":
             return "network"
-        if not overridden:
-            if net == "unmetered" and p.network != "wifi":
+        if not (js.deadline_overrides and js.latest is not None and t >= js.latest):  # a deadline overrides these
+            net = js.net
+            if net == "unmetered" and network != "wifi":
                 return "unmetered"
-            if net in ("any", "not_roaming") and p.network == "none":
+            if network == "none" and (net == "any" or net == "not_roaming"):
                 return "network"  # the simulated phone never roams: not_roaming is any network
-            if spec.requires_charging and not p.charging:
+            if js.charging and not p.charging:
                 return "charging"
             if js.battery and self._battery_low(t):
                 return "battery"
-            if spec.requires_device_idle and not self._idle:
+            if js.idle and not self._idle:
                 return "idle"
-        if not p.exempt[js.app] and not ej and (p.doze.deep_idle or p.doze.light_idle):
-            return "doze"  # android-facts §1c: jobs deferred to the maintenance window (light Doze too)
+        ej = js.expedited and self._treat_as_ej(js, t)
+        if not ej and not p.exempt[js.app]:
+            doze = p.doze
+            if doze.deep == "idle" or doze.light == "idle":
+                return "doze"  # android-facts §1c: jobs deferred to the maintenance window (light Doze too)
         if not ej:
-            why, until = self._quota_block(js.app, t)
+            qa = self._quota.get(js.app)  # (the test of _applies, inline: this runs for every job on every pass)
+            if qa is None or p.charging or p.foreground == js.app:
+                return ""
+            why, until = self._quota_block(qa, t)
             if why:
                 if until is not None:
                     self._timer(until)
@@ -556,19 +606,23 @@ class JobScheduler:
         return ""
 
     # -- quotas (android-facts §2b) ----------------------------------------------------------------------------------
-    def _quota_applies(self, app: str) -> bool:
+    def _applies(self, app: str) -> _AppQuota | None:
+        """The app's quota records if its standby-bucket quota applies now (not charging, not in front), else None."""
+        qa = self._quota.get(app)
+        if qa is None:
+            return None
         p = self.phone
-        return (self.api >= QUOTA_TIME_API_LEVEL and p.buckets.get(app) is not None and not p.charging
-                and p.foreground != app and not p.exempt[app])
+        if p.charging or p.foreground == app:
+            return None
+        return qa
 
-    def _quota_block(self, app: str, t: float) -> tuple[str, float | None]:
-        """("quota", time it may be back in quota) or ("", None)."""
-        if not self._quota_applies(app):
-            return "", None
-        bucket = self.phone.buckets[app]
-        assert bucket is not None
-        q = QUOTAS[bucket]
-        sessions, starts, total = self._prune(app, t)
+    def _quota_block(self, qa: _AppQuota, t: float) -> tuple[str, float | None]:
+        """("quota", time it may be back in quota) or ("", None), for an app whose quota applies (_applies)."""
+        sessions, starts, total = self._prune(qa, t)
+        if (total < qa.time_bound and total < qa.day_bound and len(starts) < qa.few_starts
+                and len(sessions) < qa.few_sessions):
+            return "", None  # (the common case: each check below would stop at its cheap bound)
+        q = qa.q
         api = self.api
         buffer = IN_QUOTA_BUFFER_S if api >= QUOTA_COUNT_API_LEVEL else 0.0
         untils: list[float] = []
@@ -583,13 +637,14 @@ class JobScheduler:
             if MAX_EXECUTION_TIME_S - used24 < buffer - _EPS_S:
                 untils.append(_back_in_quota(sessions, t, DAY_S, used24 - (MAX_EXECUTION_TIME_S - buffer)))
         if api >= QUOTA_COUNT_API_LEVEL:
+            n = len(starts)
             for window, limit in ((q.job_window_s, q.max_jobs),
                                   (RATE_LIMITING_WINDOW_S, MAX_JOB_COUNT_PER_RATE_LIMITING_WINDOW)):
-                if len(starts) < limit:
+                if n < limit:
                     continue
                 first = bisect.bisect_right(starts, t - window)  # starts are in time order
-                if len(starts) - first >= limit:
-                    untils.append(starts[len(starts) - limit] + window)
+                if n - first >= limit:
+                    untils.append(starts[n - limit] + window)
         if api >= QUOTA_SESSION_API_LEVEL and len(sessions) >= q.max_sessions:
             recent_s = [s for s in sessions if s[1] > t - q.job_window_s]
             if len(recent_s) >= q.max_sessions:
@@ -598,14 +653,12 @@ class JobScheduler:
             return "", None
         return "quota", max(untils)
 
-    def _remaining_quota_s(self, app: str, t: float) -> float:
-        """Job time left in the app's quota (inf when no quota applies)."""
-        if not self._quota_applies(app):
+    def _remaining_quota_s(self, qa: _AppQuota | None, t: float) -> float:
+        """Job time left in the app's quota (inf when no quota applies); `qa` is _applies(app)."""
+        if qa is None:
             return math.inf
-        bucket = self.phone.buckets[app]
-        assert bucket is not None
-        q = QUOTAS[bucket]
-        sessions, _starts, total = self._prune(app, t)
+        q = qa.q
+        sessions, _starts, total = self._prune(qa, t)
         left = math.inf
         if q.job_time_s < q.job_window_s:
             left = q.job_time_s - (_used(sessions, t - q.job_window_s, t) if total > 0 else 0.0)
@@ -613,44 +666,45 @@ class JobScheduler:
             left = min(left, MAX_EXECUTION_TIME_S - _used(sessions, t - DAY_S, t))
         return max(0.0, left)
 
-    def _prune(self, app: str, t: float) -> tuple[list[list[float]], list[float], float]:
+    @staticmethod
+    def _prune(qa: _AppQuota, t: float) -> tuple[list[list[float]], list[float], float]:
         """The app's quota records with what ended over 24 h ago dropped, and their total session time."""
-        sessions = self._sessions.setdefault(app, [])
-        starts = self._starts.setdefault(app, [])
+        sessions = qa.sessions
+        starts = qa.starts
         cut = t - DAY_S
-        total = self._total.get(app, 0.0)
-        n = 0
-        while n < len(sessions) and sessions[n][1] <= cut:
-            total -= sessions[n][1] - sessions[n][0]
-            n += 1
-        if n:
+        if sessions and sessions[0][1] <= cut:
+            total = qa.total
+            n = 0
+            while n < len(sessions) and sessions[n][1] <= cut:
+                total -= sessions[n][1] - sessions[n][0]
+                n += 1
             del sessions[:n]
-            self._total[app] = total
-        n = 0
-        while n < len(starts) and starts[n] <= cut:
-            n += 1
-        if n:
+            qa.total = total
+        if starts and starts[0] <= cut:
+            n = 0
+            while n < len(starts) and starts[n] <= cut:
+                n += 1
             del starts[:n]
-        return sessions, starts, total
+        return sessions, starts, qa.total
 
     def _ej_left_s(self, app: str, t: float) -> float:
-        if not self._quota_applies(app):
+        qa = self._applies(app)
+        if qa is None:
             return math.inf
-        bucket = self.phone.buckets[app]
-        assert bucket is not None
-        return max(0.0, QUOTAS[bucket].ej_time_s - _used(self._ej.get(app, []), t - DAY_S, t))
+        return max(0.0, qa.q.ej_time_s - _used(qa.ej, t - DAY_S, t))
 
     def _treat_as_ej(self, js: _JobState, t: float) -> bool:
         """An expedited job runs as one while the app has expedited-job quota (android-facts §2b), else as regular."""
         return js.expedited and self._ej_left_s(js.app, t) >= IN_QUOTA_BUFFER_S
 
-    def _limit_s(self, js: _JobState, t: float) -> tuple[float, str]:
-        """How long this run may last, and what stops it there ("limit" or "quota")."""
+    def _limit_s(self, js: _JobState, t: float, ej: bool, qa: _AppQuota | None) -> tuple[float, str]:
+        """How long this run may last, and what stops it there ("limit" or "quota"); `ej` and `qa` are
+        _treat_as_ej(js, t) and _applies(js.app)."""
         api = self.api
-        if self._treat_as_ej(js, t):
-            ej = min(float(EXECUTING_TIMESLICE_S), self._ej_left_s(js.app, t))
-            return max(float(RUNTIME_MIN_EJ_GUARANTEE_S), ej), "limit"
-        left = self._remaining_quota_s(js.app, t)
+        if ej:
+            ej_s = min(float(EXECUTING_TIMESLICE_S), self._ej_left_s(js.app, t))
+            return max(float(RUNTIME_MIN_EJ_GUARANTEE_S), ej_s), "limit"
+        left = self._remaining_quota_s(qa, t)
         if api >= RUNTIME_API_LEVEL:
             return max(float(RUNTIME_MIN_GUARANTEE_S), min(float(RUNTIME_FREE_QUOTA_MAX_LIMIT_S), left)), "limit"
         base = float(EXECUTING_TIMESLICE_API21_S if api == JOB_API_LEVEL else EXECUTING_TIMESLICE_S)
@@ -662,34 +716,38 @@ class JobScheduler:
     def _start(self, js: _JobState, t: float) -> None:
         p = self.phone
         spec = js.spec
-        ej = self._treat_as_ej(js, t)
-        limit, stopper = self._limit_s(js, t)
+        app = js.app
+        ej = js.expedited and self._treat_as_ej(js, t)
+        qa = self._applies(app)
+        limit, stopper = self._limit_s(js, t, ej, qa)
         chunk = min(js.cpu_left, limit)
         stopped = js.cpu_left > limit + 1e-9
         up = spec.up_bytes if js.send_bytes else 0
         down = spec.down_bytes if js.send_bytes else 0
-        item = WorkItem(cpu_s=chunk, up_bytes=up, down_bytes=down)
+        if not 0.0 < chunk <= WORK_ITEM_MAX_CPU_S:
+            WorkItem(cpu_s=chunk, up_bytes=up, down_bytes=down)  # validates (and raises) as WorkItem does
+        # (otherwise the piece is valid work: the spec's byte counts were checked when the Job was made)
         js.running = True
+        js.ready_at = math.inf
         js.first_batched = None
         self.running += 1
         if js.waited:
             js.waits[js.waited] = js.waits.get(js.waited, 0) + 1
             self.stats["deferred"] += 1
-        counted = self._quota_applies(js.app)
         session: list[float] | None = None
-        if ej and counted:
+        if ej and qa is not None:
             session = [t, t + chunk]
-            self._ej.setdefault(js.app, []).append(session)
-        elif counted:
-            self._starts.setdefault(js.app, []).append(t)
-            sessions = self._sessions.setdefault(js.app, [])
+            qa.ej.append(session)
+        elif qa is not None:
+            qa.starts.append(t)
+            sessions = qa.sessions
             if sessions and sessions[-1][1] + TIMING_SESSION_COALESCING_S >= t:
                 session = sessions[-1]
-                self._extend(js.app, session, t + chunk)
+                _extend(qa, session, t + chunk)
             else:
                 session = [t, t + chunk]
                 sessions.append(session)
-                self._total[js.app] = self._total.get(js.app, 0.0) + chunk
+                qa.total = qa.total + chunk
         kind = "periodic" if spec.every_s is not None else "expedited" if ej else "one-off"
         waited = f", waited for {js.waited} {t - js.due:.0f} s" if js.waited and t > js.due else ""
         p.event(t, "job_start", js.app, f"{js.label} ({kind}){waited}; may run {limit:.0f} s")
@@ -697,26 +755,23 @@ class JobScheduler:
 
         def done(rec: WorkRecord) -> None:
             if session is not None and not ej:
-                self._extend(js.app, session, rec.end_s)
+                assert qa is not None
+                _extend(qa, session, rec.end_s)
             elif session is not None:
                 session[1] = max(session[1], rec.end_s)
             self._finished(js, gen, rec, chunk, stopped, stopper, limit)
 
-        p.run_work(js.app, item, "job", requested_s=min(js.due, t), waited_for=js.waited, on_done=done)
+        p.start_work(min(js.due, t), t, app, chunk, up, down, "job", done, js.waited)
         js.send_bytes = not spec.checkpoints  # a checkpointed continuation does not fetch again
         js.runs += 1
         self.stats["runs"] += 1
-
-    def _extend(self, app: str, session: list[float], end: float) -> None:
-        if end > session[1]:
-            self._total[app] = self._total.get(app, 0.0) + end - session[1]
-            session[1] = end
 
     def _finished(self, js: _JobState, gen: int, rec: WorkRecord, chunk: float, stopped: bool, stopper: str,
                   limit: float) -> None:
         p = self.phone
         t = p.now
         js.running = False
+        js.ready_at = js.earliest  # (until a new window, or done)
         self.running -= 1
         spec = js.spec
         if stopped:
@@ -745,6 +800,7 @@ class JobScheduler:
             p.event(t, "job_finish", js.app, f"{js.label}: done after {rec.end_s - rec.start_s:.0f} s")
             if spec.every_s is None:
                 js.done = True
+                js.ready_at = math.inf
             else:
                 self._next_period(js, t)
         self.update(True)
@@ -850,6 +906,33 @@ _WAIT_WHY = (
     "(§2b), for Android 12+'s batching of non-ACTIVE apps (§3), and for the phone to wake: a job's delay alarm "
     "does not wake the phone"
 )
+
+
+class _AppQuota:
+    """One app's records for its standby-bucket quota (QuotaController's timing sessions and job starts)."""
+
+    __slots__ = ("day_bound", "ej", "few_sessions", "few_starts", "q", "sessions", "starts", "time_bound", "total")
+
+    def __init__(self, q: BucketQuota, api: int) -> None:
+        self.q = q
+        self.sessions: list[list[float]] = []  # quota-counted job sessions: [start, end], in order of start
+        self.starts: list[float] = []  # quota-counted job starts, in time order
+        self.total = 0.0  # session time in `sessions` (an upper bound on any window's use)
+        self.ej: list[list[float]] = []  # expedited-job sessions
+        # JobScheduler._quota_block's cheap bounds: below all of them no quota check can bite
+        buffer = IN_QUOTA_BUFFER_S if api >= QUOTA_COUNT_API_LEVEL else 0.0
+        self.time_bound = q.job_time_s - buffer - _EPS_S if q.job_time_s < q.job_window_s else math.inf
+        self.day_bound = MAX_EXECUTION_TIME_S - buffer - _EPS_S if api >= QUOTA_COUNT_API_LEVEL else math.inf
+        self.few_starts = min(q.max_jobs, MAX_JOB_COUNT_PER_RATE_LIMITING_WINDOW) if api >= QUOTA_COUNT_API_LEVEL \
+            else math.inf
+        self.few_sessions = q.max_sessions if api >= QUOTA_SESSION_API_LEVEL else math.inf
+
+
+def _extend(qa: _AppQuota, session: list[float], end: float) -> None:
+    """Lengthen one of the app's sessions to `end` (never shortening it)."""
+    if end > session[1]:
+        qa.total = qa.total + end - session[1]
+        session[1] = end
 
 
 def _used(sessions: list[list[float]], lo: float, hi: float) -> float:

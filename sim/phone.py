@@ -8,7 +8,7 @@ import random
 from collections.abc import Callable
 
 import simpy
-from simpy.events import Timeout
+from simpy.events import NORMAL, Timeout
 
 from sim.buckets import effective_bucket
 from sim.cpu import Hold, cpu_sweep
@@ -38,6 +38,9 @@ class Phone:
         self.seed = seed
         self.rng = random.Random(seed)
         self.env = simpy.Environment()
+        # Every timer callback of the run goes through `schedule`, which counts them: everything the phone does
+        # happens in one, so an unchanged count means nothing happened (JobScheduler._pass relies on this).
+        self.callbacks_run = 0
         self.duration_s = float(scenario.duration_s)
         dev = scenario.device
         self.api_level = dev.api_level
@@ -95,7 +98,15 @@ class Phone:
 
     def schedule(self, delay_s: float, callback: Callable[[], None]) -> None:
         """Call `callback` after delay_s seconds of simulated time."""
-        Timeout(self.env, delay_s).callbacks.append(lambda _event: callback())
+        _Call(self, delay_s, callback, ())
+
+    def call_later(self, delay_s: float, fn: Callable[..., None], *args: object) -> None:
+        """Call `fn(*args)` after delay_s seconds of simulated time (`schedule` without a closure)."""
+        _Call(self, delay_s, fn, args)
+
+    def _fire(self, event: _Call) -> None:
+        self.callbacks_run += 1
+        event.fn(*event.args)
 
     def hold(self, t0_s: float, t1_s: float, app: str, reason: str) -> None:
         """Something kept the CPU awake from t0_s to t1_s."""
@@ -187,7 +198,7 @@ class Phone:
             self.pending.append((t, app, item, reason, on_done, why))
             self.events.append(Event(t, "deferred", app, f"{reason}: {why}"))
             return
-        self._run(t, t, app, item, reason, on_done, "")
+        self.start_work(t, t, app, item.cpu_s, item.up_bytes, item.down_bytes, reason, on_done, "")
 
     def run_work(
         self,
@@ -201,43 +212,48 @@ class Phone:
     ) -> None:
         """Run `item` now, for a mechanism that has already applied Android's rules itself (JobScheduler);
         the record says it was asked for at requested_s and what it waited for."""
-        self._run(requested_s, float(self.env.now), app, item, mechanism, on_done, waited_for)
+        self.start_work(requested_s, float(self.env.now), app, item.cpu_s, item.up_bytes, item.down_bytes, mechanism,
+                  on_done, waited_for)
 
-    def _run(
+    def start_work(
         self,
         t_req: float,
         t: float,
         app: str,
-        item: WorkItem,
+        cpu_s: float,
+        up_bytes: int,
+        down_bytes: int,
         reason: str,
         on_done: Callable[[WorkRecord], None] | None,
         waited: str,
     ) -> None:
+        """Run `cpu_s` of CPU and the transfer for `app` from t (asked for at t_req), recording it; the caller has
+        applied Android's rules and checked that the amounts make a valid WorkItem. `on_done(record)` is called at
+        its end."""
         net = ""
         t_cpu = t
-        if item.up_bytes or item.down_bytes:
-            nbytes = item.up_bytes + item.down_bytes
+        if up_bytes or down_bytes:
+            nbytes = up_bytes + down_bytes
             if self.network == "wifi":
                 net = "wifi"
-                _, t_cpu = self.wifi.transfer(t, item.up_bytes, item.down_bytes, app)
+                _, t_cpu = self.wifi.transfer(t, up_bytes, down_bytes, app)
                 self.bytes_unmetered += nbytes
             else:
                 net = "cellular"
-                _, t_cpu = self.cell.transfer(t, item.up_bytes, item.down_bytes, app)
+                _, t_cpu = self.cell.transfer(t, up_bytes, down_bytes, app)
                 self.bytes_metered += nbytes
-        end = t_cpu + item.cpu_s
-        if item.cpu_s > 0:
+        end = t_cpu + cpu_s
+        if cpu_s > 0:
             self.active.append((t_cpu, end))
             self.book("cpu.active", app, self._active_ma, t_cpu, end)
         self.holds.append((t, end, app, reason))
         self._held_until(end)
-        rec = WorkRecord(app, reason, t_req, t, end, item.cpu_s, item.up_bytes, item.down_bytes, net, waited)
+        rec = WorkRecord(app, reason, t_req, t, end, cpu_s, up_bytes, down_bytes, net, waited)
         self.work_records.append(rec)
         self._work_times[app].append((t_req, t, end))
         self.doze.note_work(end)
         if on_done is not None:
-            done = on_done
-            self.schedule(end - t, lambda: done(rec))
+            self.call_later(end - t, on_done, rec)
 
     def _drain(self) -> None:
         if not self.pending:
@@ -250,7 +266,7 @@ class Phone:
                 keep.append(p)
             else:
                 self._deferred.setdefault(app, []).append(t - t_req)
-                self._run(t_req, t, app, item, reason, on_done, why)
+                self.start_work(t_req, t, app, item.cpu_s, item.up_bytes, item.down_bytes, reason, on_done, why)
         self.pending = keep
 
     # -- the day -----------------------------------------------------------------------------------------------
@@ -501,6 +517,24 @@ class Phone:
                 f"{app.name}: {len(delays)} of {n} runs waited (Doze ignores wakelocks and blocks network until a "
                 f"maintenance window, android-facts §1c; or no network); median wait {_percentile(delays, 0.5):.0f} s"
             )
+
+
+class _Call(Timeout):
+    """A simpy Timeout that calls `fn(*args)` (through Phone._fire): what Phone.schedule makes."""
+
+    def __init__(self, phone: Phone, delay_s: float, fn: Callable[..., None], args: tuple[object, ...]) -> None:
+        if delay_s < 0:
+            raise ValueError(f"Negative delay {delay_s}")
+        env = phone.env
+        # (Timeout.__init__'s fields, set here as it sets them, plus our callback)
+        self.env = env
+        self.callbacks = [phone._fire]
+        self._value = None
+        self._delay = delay_s
+        self._ok = True
+        self.fn = fn
+        self.args = args
+        env.schedule(self, NORMAL, delay_s)
 
 
 def _percentile(sorted_values: list[float], q: float) -> float:

@@ -13,6 +13,7 @@ from sim.result import WorkRecord
 __all__ = ["MECHANISMS", "ImmediateWork", "Mechanism", "WorkHost", "WorkItem", "mechanism_from_dict"]
 
 MAX_BYTES = 10**10
+WORK_ITEM_MAX_CPU_S = 3600.0  # the most CPU time one WorkItem may ask for
 
 
 @strict
@@ -28,7 +29,7 @@ class WorkItem:
     down_bytes: int = 0
 
     def __post_init__(self) -> None:
-        check_number("WorkItem", "cpu_s", self.cpu_s, lo=0.0, hi=3600.0)
+        check_number("WorkItem", "cpu_s", self.cpu_s, lo=0.0, hi=WORK_ITEM_MAX_CPU_S)
         check_int("WorkItem", "up_bytes", self.up_bytes, lo=0, hi=MAX_BYTES)
         check_int("WorkItem", "down_bytes", self.down_bytes, lo=0, hi=MAX_BYTES)
         if self.cpu_s == 0 and self.up_bytes == 0 and self.down_bytes == 0:
