@@ -16,6 +16,13 @@ from sphinx.application import Sphinx
 
 BUNDLE_PATH = "backstage/vega-bundle.js"  # relative to the site's _static/
 SHIM_PATH = "backstage/vega-shim.js"
+CSS_PATH = "backstage/charts.css"
+
+# A chart keeps its width (its labels and columns are laid out for the text column); on a narrower screen it
+# scrolls sideways inside its cell instead of being cut off.
+CHARTS_CSS = """
+div[id^="altair-viz-"] { max-width: 100%; overflow-x: auto; overflow-y: hidden; }
+"""
 
 
 def _vega_lite_minor(altair_vl_version: str) -> str:
@@ -59,6 +66,7 @@ def _write_bundle(app: Sphinx, exception: Exception | None) -> None:
     (static / BUNDLE_PATH).parent.mkdir(parents=True, exist_ok=True)
     (static / BUNDLE_PATH).write_text(bundle, encoding="utf-8")
     (static / SHIM_PATH).write_text(shim, encoding="utf-8")
+    (static / CSS_PATH).write_text(CHARTS_CSS.lstrip(), encoding="utf-8")
 
 
 def setup(app: Sphinx) -> dict[str, object]:
@@ -66,5 +74,6 @@ def setup(app: Sphinx) -> dict[str, object]:
     # myst-nb adds on pages with widgets) so that it can register the AMD modules.
     app.add_js_file(BUNDLE_PATH, priority=100)
     app.add_js_file(SHIM_PATH, priority=990)
+    app.add_css_file(CSS_PATH)
     app.connect("build-finished", _write_bundle)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

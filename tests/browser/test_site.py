@@ -91,3 +91,15 @@ def test_intro_shows_the_release_history_chart(page: Page, site_url: str) -> Non
     # The chart's cells name the restrictions (text, not colour alone).
     svg_text = page.locator("div[id^='altair-viz-'] svg").first.text_content() or ""
     assert "standby" in svg_text and "Doze" in svg_text
+
+
+def test_on_a_phone_a_wide_chart_scrolls_sideways_instead_of_being_cut_off(browser, site_url: str) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 420, "height": 900})
+    page = context.new_page()
+    check_page(page, site_url + "book/batching.html")
+    chart = page.locator("div[id^='altair-viz-']").first
+    overflow, scroll_width, client_width = chart.evaluate(
+        "e => [getComputedStyle(e).overflowX, e.scrollWidth, e.clientWidth]")
+    assert scroll_width > client_width and overflow == "auto"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 420  # the page itself does not overflow
+    context.close()
