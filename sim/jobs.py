@@ -213,6 +213,12 @@ class _JobState:
         "app",
         "batched_app",
         "battery",
+        "c_epoch",
+        "c_first",
+        "c_qa",
+        "c_qver",
+        "c_why",
+        "cacheable",
         "charging",
         "cpu_left",
         "deadline_overrides",
@@ -285,6 +291,15 @@ class _JobState:
         self.quota_stops = 0
         self.failed = 0
         self.waits: dict[str, int] = {}
+        # A pass's verdict on the job (_blocked), kept while it cannot change (see JobScheduler._update): the pass
+        # state it was reached in (`c_epoch`, -1: none), the verdict, and, if it read the app's quota records,
+        # those records, their version then, and the earliest record that a later _prune would drop.
+        self.cacheable = False  # (set once the spec is adjusted: the verdict depends on no clock but the deadline)
+        self.c_epoch = -1
+        self.c_why = ""
+        self.c_qa: _AppQuota | None = None
+        self.c_qver = 0
+        self.c_first = 0.0
 
 
 class JobScheduler:
@@ -322,6 +337,10 @@ class JobScheduler:
                 if bucket is not None and not phone.exempt[app]:
                     self._quota[app] = _AppQuota(QUOTAS[bucket], self.api)
         self._idle = False
+        # _update's cache of _blocked verdicts: the pass state they depend on, and a number for each new one
+        self._epoch = 0
+        self._epoch_key: tuple[str, bool, bool, bool, str] | None = None
+        self._q_seen: _AppQuota | None = None  # (set by _blocked: the quota records it read, if any)
         self._idle_gen = 0
         self._idle_wanted = False
         self._seg_i = 0
@@ -341,6 +360,8 @@ class JobScheduler:
         js.batched_app = bucket is not None and bucket != "active" and not self.phone.exempt[app]
         self.jobs.append(js)
         self._adjust(js)
+        # (a battery-level verdict changes as the battery drains, an expedited job's as its EJ quota's window slides)
+        js.cacheable = not js.battery and not js.expedited
         p = self.phone
         if spec.requires_device_idle and not self._idle_wanted:
             self._idle_wanted = True
@@ -412,6 +433,7 @@ class JobScheduler:
         p = self.phone
         now = p.now
         js.gen += 1
+        js.c_epoch = -1
         js.earliest = earliest
         js.ready_at = math.inf if js.running or js.done else earliest
         js.latest = latest
@@ -525,11 +547,13 @@ class JobScheduler:
     def _update(self, awake: bool) -> None:
         p = self.phone
         t = p.now
-        # the jobs whose delay has expired and that are neither running nor done, in the order they were scheduled
-        due = [js for js in self.jobs if js.ready_at <= t]
+        # (the jobs whose delay has expired and that are neither running nor done, ready_at <= t, are taken in the
+        # order they were scheduled)
         if not awake:
             # A non-waking alarm fired while the CPU slept: nothing runs until something wakes the phone.
-            for js in due:
+            for js in self.jobs:
+                if js.ready_at > t:
+                    continue
                 self.sleepers += 1
                 if not js.delay_ok:
                     js.waited = "asleep"
@@ -537,16 +561,55 @@ class JobScheduler:
         ready: list[_JobState] = []
         self.sleepers = 0
         blocked = self._blocked
-        for js in due:
+        # _blocked(js, t) depends on the time only through the battery level, an expedited job's quota, a deadline
+        # and the app's quota records; otherwise only on this key and on the job's own settings (which _set_window
+        # changes, clearing the verdict). So a verdict reached with the same key is reused when it read no quota
+        # records, or read them on the quota check's fast path and they have not changed since and _prune would drop
+        # none of them now: _blocked would return the same and do nothing else (it would set no timer, and its
+        # _prune would be a no-op). This keeps a pass over jobs that keep waiting (for the concurrency limit, say)
+        # from costing a full check of each.
+        doze = p.doze
+        key = (p.network, p.charging, self._idle, doze.deep == "idle" or doze.light == "idle", p.foreground)
+        if key != self._epoch_key:
+            self._epoch_key = key
+            self._epoch += 1
+        epoch = self._epoch
+        cut = t - DAY_S
+        for js in self.jobs:
+            if js.ready_at > t:
+                continue
             js.delay_ok = True
+            if js.c_epoch == epoch:
+                qa = js.c_qa
+                if qa is None or (qa.ver == js.c_qver and cut < js.c_first):
+                    why = js.c_why
+                    if why:
+                        js.waited = why
+                        continue
+                    ready.append(js)
+                    continue
+            self._q_seen = None
             why = blocked(js, t)
+            if js.cacheable and not (js.deadline_overrides and js.latest is not None and t < js.latest):
+                qa = self._q_seen
+                if qa is None:
+                    js.c_epoch = epoch
+                    js.c_why = why
+                    js.c_qa = None
+                elif qa.fast_ver == qa.ver:  # (why is "": the quota check's fast path)
+                    js.c_epoch = epoch
+                    js.c_why = why
+                    js.c_qa = qa
+                    js.c_qver = qa.ver
+                    js.c_first = qa.fast_first
             if why:
                 js.waited = why
                 continue
             ready.append(js)
         if not ready:
             return
-        if self.api >= FORCE_BATCH_API_LEVEL:
+        if self.api >= FORCE_BATCH_API_LEVEL and len(ready) < MIN_READY_NON_ACTIVE_JOBS_COUNT:
+            # (with 5 or more ready nothing is held, whatever _force_batch says: it only reads, so it is not asked)
             batchable = [js for js in ready if self._force_batch(js, t)]
             if batchable and len(batchable) == len(ready) and len(batchable) < MIN_READY_NON_ACTIVE_JOBS_COUNT:
                 for js in batchable:
@@ -598,6 +661,7 @@ class JobScheduler:
             qa = self._quota.get(js.app)  # (the test of _applies, inline: this runs for every job on every pass)
             if qa is None or p.charging or p.foreground == js.app:
                 return ""
+            self._q_seen = qa
             why, until = self._quota_block(qa, t)
             if why:
                 if until is not None:
@@ -621,7 +685,11 @@ class JobScheduler:
         sessions, starts, total = self._prune(qa, t)
         if (total < qa.time_bound and total < qa.day_bound and len(starts) < qa.few_starts
                 and len(sessions) < qa.few_sessions):
-            return "", None  # (the common case: each check below would stop at its cheap bound)
+            # (the common case: each check below would stop at its cheap bound; it stays so while no record is
+            # added, and _prune drops nothing until the time it would drop the first record)
+            qa.fast_ver = qa.ver
+            qa.fast_first = min(sessions[0][1] if sessions else math.inf, starts[0] if starts else math.inf)
+            return "", None
         q = qa.q
         api = self.api
         buffer = IN_QUOTA_BUFFER_S if api >= QUOTA_COUNT_API_LEVEL else 0.0
@@ -650,7 +718,12 @@ class JobScheduler:
             if len(recent_s) >= q.max_sessions:
                 untils.append(recent_s[len(recent_s) - q.max_sessions][1] + q.job_window_s)
         if not untils:
+            # (no record ends after now, none is added and _prune drops none: then each check above still finds
+            # no more use in its window later, as the window only slides past records)
+            qa.fast_ver = qa.ver if qa.max_end <= t else -1
+            qa.fast_first = min(sessions[0][1] if sessions else math.inf, starts[0] if starts else math.inf)
             return "", None
+        qa.fast_ver = -1
         return "quota", max(untils)
 
     def _remaining_quota_s(self, qa: _AppQuota | None, t: float) -> float:
@@ -680,11 +753,13 @@ class JobScheduler:
                 n += 1
             del sessions[:n]
             qa.total = total
+            qa.ver += 1
         if starts and starts[0] <= cut:
             n = 0
             while n < len(starts) and starts[n] <= cut:
                 n += 1
             del starts[:n]
+            qa.ver += 1
         return sessions, starts, qa.total
 
     def _ej_left_s(self, app: str, t: float) -> float:
@@ -739,6 +814,7 @@ class JobScheduler:
             session = [t, t + chunk]
             qa.ej.append(session)
         elif qa is not None:
+            qa.ver += 1
             qa.starts.append(t)
             sessions = qa.sessions
             if sessions and sessions[-1][1] + TIMING_SESSION_COALESCING_S >= t:
@@ -748,6 +824,7 @@ class JobScheduler:
                 session = [t, t + chunk]
                 sessions.append(session)
                 qa.total = qa.total + chunk
+                qa.max_end = max(qa.max_end, t + chunk)
         kind = "periodic" if spec.every_s is not None else "expedited" if ej else "one-off"
         waited = f", waited for {js.waited} {t - js.due:.0f} s" if js.waited and t > js.due else ""
         p.event(t, "job_start", js.app, f"{js.label} ({kind}){waited}; may run {limit:.0f} s")
@@ -911,7 +988,8 @@ _WAIT_WHY = (
 class _AppQuota:
     """One app's records for its standby-bucket quota (QuotaController's timing sessions and job starts)."""
 
-    __slots__ = ("day_bound", "ej", "few_sessions", "few_starts", "q", "sessions", "starts", "time_bound", "total")
+    __slots__ = ("day_bound", "ej", "fast_first", "fast_ver", "few_sessions", "few_starts", "max_end", "q", "sessions",
+                 "starts", "time_bound", "total", "ver")
 
     def __init__(self, q: BucketQuota, api: int) -> None:
         self.q = q
@@ -919,6 +997,12 @@ class _AppQuota:
         self.starts: list[float] = []  # quota-counted job starts, in time order
         self.total = 0.0  # session time in `sessions` (an upper bound on any window's use)
         self.ej: list[list[float]] = []  # expedited-job sessions
+        self.ver = 0  # changes whenever `sessions`, `starts` or `total` change
+        self.max_end = -math.inf  # no session in `sessions` ends after this
+        # `ver` when JobScheduler._quota_block last took its fast path (-1: it did not), and the earliest time in
+        # the records then (a session's end or a start: _prune drops nothing while the cut is before it)
+        self.fast_ver = -1
+        self.fast_first = 0.0
         # JobScheduler._quota_block's cheap bounds: below all of them no quota check can bite
         buffer = IN_QUOTA_BUFFER_S if api >= QUOTA_COUNT_API_LEVEL else 0.0
         self.time_bound = q.job_time_s - buffer - _EPS_S if q.job_time_s < q.job_window_s else math.inf
@@ -931,6 +1015,8 @@ class _AppQuota:
 def _extend(qa: _AppQuota, session: list[float], end: float) -> None:
     """Lengthen one of the app's sessions to `end` (never shortening it)."""
     if end > session[1]:
+        qa.ver += 1
+        qa.max_end = max(qa.max_end, end)
         qa.total = qa.total + end - session[1]
         session[1] = end
 
