@@ -9,6 +9,7 @@ the same controls bound as Vega params, so moving a control on the published pag
 from __future__ import annotations
 
 import gc
+import json
 import os
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
@@ -91,8 +92,6 @@ _SIDE = Control("side", "Side", "choice", "A", options=("A", "B"))
 
 
 def _js_literal(value: Any) -> str:
-    import json
-
     return json.dumps(value)
 
 

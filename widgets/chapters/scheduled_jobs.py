@@ -186,7 +186,7 @@ def windows_table(result: sim.Result) -> list[dict[str, Any]]:
         if not ran:
             continue
         rows.append({
-            "window opens": _clock(span.start_s),
+            "window opens": clock(span.start_s),
             "kind": {"light_maintenance": "light Doze window", "deep_maintenance": "deep Doze window",
                      "active": "phone awake"}[span.value],
             "jobs run": ", ".join(sorted({w.app for w in ran})),
@@ -196,7 +196,8 @@ def windows_table(result: sim.Result) -> list[dict[str, Any]]:
     return rows
 
 
-def _clock(t_s: float) -> str:
+def clock(t_s: float) -> str:
+    """Hours into the scenario as h:mm."""
     return f"{int(t_s // 3600)}:{int(t_s % 3600 // 60):02d}"
 
 
@@ -241,10 +242,10 @@ def _judge_album(answer: Any) -> Verdict:
         return Verdict(False, f"the compression caused {jank:.0f} janky frames in the app the user was using. "
                               "Which constraint keeps a job away from the moments the screen is on?")
     finished = max(w.end_s for w in done)
-    return Verdict(True, f"no janky frames, and all {PHOTOS} photos compressed by {_clock(finished)}.")
+    return Verdict(True, f"no janky frames, and all {PHOTOS} photos compressed by {clock(finished)}.")
 
 
-def _backoff_truth() -> float:
+def backoff_truth() -> float:
     """Seconds from the first attempt's start to the successful attempt's start, as the simulator runs it."""
     awake = sim.Day(screen=(sim.Session(0, 2 * H, "browser"),), charging=(sim.Period(0, 2 * H),))
     app = sim.App("sync", target_sdk=34, bucket="active",
@@ -256,7 +257,7 @@ def _backoff_truth() -> float:
 
 def _judge_backoff(answer: Any) -> Verdict:
     require(answer, (int, float), "a number of seconds, like 125")
-    truth = _backoff_truth()
+    truth = backoff_truth()
     if abs(answer - truth) <= 5:
         return Verdict(True, f"the simulator's job succeeds {truth:.0f} s after its first attempt: 30 + 60 + 120 s "
                              "of backoff, plus about a second for each failed run.")

@@ -53,7 +53,7 @@ def test_a_misspelt_constraint_is_refused_naming_the_field_and_what_is_allowed()
 
 
 def test_the_backoff_answer_is_the_simulators_with_android_s_30_60_120_waits() -> None:
-    assert chapter._backoff_truth() == pytest.approx(30 + 60 + 120 + 3 * 1.004, abs=0.01)
+    assert chapter.backoff_truth() == pytest.approx(30 + 60 + 120 + 3 * 1.004, abs=0.01)
 
 
 def test_the_refresh_lab_opens_on_its_story() -> None:
