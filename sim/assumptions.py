@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sim import cpu, foreground, jobs, radio
+from sim import cpu, foreground, processes, radio
 from sim._validate import check_int, check_number, strict
+from sim.jobs import spec as jobs
 
 __all__ = ["ASSUMED_CHARGE_CURRENT_MA", "ASSUMED_SCREEN_BRIGHTNESS", "Assumptions"]
 
@@ -41,6 +42,7 @@ class Assumptions:
     foreground_cores: int = foreground.ASSUMED_FOREGROUND_CORES
     job_idle_threshold_s: float = jobs.ASSUMED_IDLE_THRESHOLD_S
     low_battery_pct: float = jobs.ASSUMED_LOW_BATTERY_PCT
+    process_cold_start_s: float = processes.ASSUMED_COLD_START_CPU_S
 
     def __post_init__(self) -> None:
         a = "Assumptions"
@@ -59,6 +61,7 @@ class Assumptions:
         check_int(a, "foreground_cores", self.foreground_cores, lo=1, hi=64)
         check_number(a, "job_idle_threshold_s", self.job_idle_threshold_s, lo=0.0, hi=86_400.0, lo_open=True)
         check_number(a, "low_battery_pct", self.low_battery_pct, lo=0.0, hi=100.0)
+        check_number(a, "process_cold_start_s", self.process_cold_start_s, lo=0.0, hi=60.0)
 
     @property
     def frame_model(self) -> foreground.FrameModel:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sim.result import Event, StateSpan
+from sim.records import Event, StateSpan
 
 __all__ = [
     "ASSUMED_ALARM_HOLD_S",

@@ -1,11 +1,16 @@
-"""The simulated phone: runs a Scenario in simpy and returns a Result (entry point `run`)."""
+"""The simulated phone: runs a Scenario in simpy and returns a Result (entry point `run`).
+
+The core keeps the clock, cancellable timers, the user's day, Doze, the radios, the CPU, the power ledger and the
+apps' processes; Android's system services (JobScheduler today) plug in through `SYSTEM_SERVICES` and the
+ServiceHost interface (sim.service), and the core names none of them.
+"""
 
 from __future__ import annotations
 
 import gc
-import math
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import simpy
 from simpy.events import NORMAL, Timeout
@@ -13,14 +18,22 @@ from simpy.events import NORMAL, Timeout
 from sim.buckets import effective_bucket
 from sim.cpu import Hold, cpu_sweep
 from sim.doze import DOZE_API_LEVEL, Doze
-from sim.foreground import Jank, jank_sweep
+from sim.foreground import jank_sweep
 from sim.jobs import JobScheduler
+from sim.metrics import core_summary, percentile, work_lane
+from sim.processes import MAX_CACHED_PROCESSES, Processes
 from sim.radio import Link, lte_model, umts_model, wifi_model
-from sim.result import EnergyRow, Event, Result, StateSpan, WorkRecord
+from sim.records import EnergyRow, Event, StateSpan, WorkRecord
+from sim.restrictions import doze_blocks_work, network_blocks
+from sim.result import Result
 from sim.scenario import Scenario
-from sim.work import WorkItem
+from sim.service import SystemService
+from sim.work import Mechanism, WorkItem
 
-__all__ = ["Phone", "run"]
+__all__ = ["SYSTEM_SERVICES", "Phone", "run"]
+
+#: Android's system services plugged into every run, in the order they hear changes. Adding one is adding it here.
+SYSTEM_SERVICES: tuple[Callable[[Any], SystemService], ...] = (JobScheduler,)
 
 _Pending = tuple[float, str, WorkItem, str, "Callable[[WorkRecord], None] | None", str]
 
@@ -28,12 +41,14 @@ _Pending = tuple[float, str, WorkItem, str, "Callable[[WorkRecord], None] | None
 class Phone:
     """One run of a scenario: the device's state, its Doze controller, its radios, and the records it keeps.
 
-    Mechanisms ask it for work through `request_work`; Android's rules decide when that work runs. Most costs
-    are computed analytically when work starts (radio promotion, transfer and tail; CPU time), so the only simpy
-    events are the day's changes, Doze's alarms and the mechanisms' own timers.
+    Mechanisms ask it for work through `request_work` (or hand themselves to a system service through `submit`);
+    Android's rules decide when that work runs. Costs are computed analytically between change points (radio
+    promotion, transfer and tail; CPU time), so the only simpy events are the day's changes, Doze's alarms and the
+    services' and mechanisms' own timers.
     """
 
-    def __init__(self, scenario: Scenario, seed: int) -> None:
+    def __init__(self, scenario: Scenario, seed: int,
+                 services: Sequence[Callable[[Any], SystemService]] | None = None) -> None:
         self.scenario = scenario
         self.seed = seed
         self.rng = random.Random(seed)
@@ -48,6 +63,7 @@ class Phone:
         a = scenario.assumptions
         self.assumptions = a
         self.notes: list[str] = []
+        self.apps = tuple(app.name for app in scenario.apps)
         # records
         self._open: dict[tuple[str, str], tuple[float, str]] = {}
         self._spans: dict[tuple[str, str], list[StateSpan]] = {}
@@ -57,11 +73,12 @@ class Phone:
         self.holds: list[Hold] = []
         self.active: list[tuple[float, float]] = []
         self.work_records: list[WorkRecord] = []
-        self._work_times: dict[str, list[tuple[float, float, float]]] = {app.name: [] for app in scenario.apps}
+        self._work_times: dict[str, list[tuple[float, float, float]]] = {name: [] for name in self.apps}
         self.pending: list[_Pending] = []
         self.bytes_metered = 0
         self.bytes_unmetered = 0
         self._charging_spans: list[tuple[float, float]] = []
+        self._running: set[_Work] = set()
         # state
         self.screen_on = False
         self.charging = False
@@ -72,7 +89,7 @@ class Phone:
         self._charging_since = 0.0
         self._screen_ma = self.power.screen_on_ma + a.screen_brightness * self.power.screen_full_ma
         self._active_ma = self.power.cpu_active_ma
-        self.exempt = {app.name: app.doze_exempt for app in scenario.apps}
+        self._exempt = {app.name: app.doze_exempt for app in scenario.apps}
         self.buckets: dict[str, str | None] = {}
         for app in scenario.apps:
             bucket, note = effective_bucket(app.bucket, self.api_level)
@@ -87,26 +104,60 @@ class Phone:
         if dev.doze is not None and self.api_level < DOZE_API_LEVEL:
             self.notes.append(f"Doze arrives in API {DOZE_API_LEVEL}; the Doze timings given have no effect")
         self.doze = Doze(self, dev.doze_timings, self.api_level, a.alarm_hold_s)
+        self.processes = Processes(self.apps, cold_start_s=a.process_cold_start_s, max_cached=MAX_CACHED_PROCESSES,
+                                   record=self.record, event=self.event)
         self._deferred: dict[str, list[float]] = {}
         self._awake_until = 0.0  # the latest end of a CPU hold started so far
-        self.jobs = JobScheduler(self)
+        # battery level estimate (battery_pct): bookings read so far, those still open, and what the closed ones drew
+        self._seg_i = 0
+        self._open_segs: list[tuple[float, float, float]] = []
+        self._drained_closed = 0.0
+        self.services: list[SystemService] = [make(self) for make in
+                                              (SYSTEM_SERVICES if services is None else services)]
+        self._by_kind: dict[str, SystemService] = {}
+        for svc in self.services:
+            for kind in svc.kinds:
+                if kind in self._by_kind:
+                    raise ValueError(f"mechanism kind {kind!r} is taken by two system services: "
+                                     f"{self._by_kind[kind].name} and {svc.name}")
+                self._by_kind[kind] = svc
 
-    # -- the host interface (Doze, mechanisms) ---------------------------------------------------------------
+    # -- the host interface (Doze, mechanisms, system services) ------------------------------------------------
     @property
     def now(self) -> float:
         return float(self.env.now)
 
-    def schedule(self, delay_s: float, callback: Callable[[], None]) -> None:
-        """Call `callback` after delay_s seconds of simulated time."""
-        _Call(self, delay_s, callback, ())
+    def schedule(self, delay_s: float, callback: Callable[[], None]) -> _Call:
+        """Call `callback` after delay_s seconds of simulated time; returns a handle whose cancel() undoes it."""
+        return _Call(self, delay_s, callback, ())
 
-    def call_later(self, delay_s: float, fn: Callable[..., None], *args: object) -> None:
+    def call_later(self, delay_s: float, fn: Callable[..., None], *args: object) -> _Call:
         """Call `fn(*args)` after delay_s seconds of simulated time (`schedule` without a closure)."""
-        _Call(self, delay_s, fn, args)
+        return _Call(self, delay_s, fn, args)
 
     def _fire(self, event: _Call) -> None:
+        if event.cancelled:
+            return
         self.callbacks_run += 1
         event.fn(*event.args)
+
+    def submit(self, app: str, mechanism: Mechanism) -> None:
+        """Hand `mechanism` to the system service that takes its kind (a sim.Job to JobScheduler)."""
+        svc = self._by_kind.get(mechanism.kind)
+        if svc is None:
+            raise ValueError(f"{app}: no system service takes work of kind {mechanism.kind!r} "
+                             f"(services: {', '.join(s.name for s in self.services) or 'none'})")
+        svc.submit(app, mechanism)
+
+    def _tell(self, what: str) -> None:
+        for svc in self.services:
+            svc.changed(what)
+
+    def wakeup_alarm(self, reason: str) -> None:
+        """A system wakeup alarm fires now (Doze's steps, JobScheduler's deadlines): AlarmManager's wakelock keeps
+        the CPU awake for the assumed delivery time (Assumptions.alarm_hold_s)."""
+        t = self.now
+        self.hold(t, t + self.assumptions.alarm_hold_s, "system", reason)
 
     def hold(self, t0_s: float, t1_s: float, app: str, reason: str) -> None:
         """Something kept the CPU awake from t0_s to t1_s."""
@@ -119,15 +170,53 @@ class Phone:
             woke = t1_s > now and self._awake_until <= now and not self.screen_on and not self.doze.in_maintenance
             self._awake_until = t1_s
             if woke:
-                self.jobs.woke()
+                self._tell("wake")
 
     def awake(self) -> bool:
         """Whether the CPU is awake now (screen on, a Doze maintenance window, or a hold in progress)."""
         return self.screen_on or self.doze.in_maintenance or self._awake_until > float(self.env.now)
 
+    def doze_idle(self) -> bool:
+        """Whether Doze (light or deep) is idle now, outside a maintenance window."""
+        return self.doze.deep == "idle" or self.doze.light == "idle"
+
+    def bucket(self, app: str) -> str | None:
+        """The app's standby bucket now (None on a device without buckets)."""
+        return self.buckets[app]
+
+    def exempt(self, app: str) -> bool:
+        """Whether the app is on the Doze allowlist (battery optimisation off)."""
+        return self._exempt[app]
+
     def charging_spans(self) -> list[tuple[float, float]]:
         """The charging spans that have ended so far."""
         return self._charging_spans
+
+    def battery_pct(self, t_s: float) -> float:
+        """The battery's charge at t_s (now or later, from what is booked so far), in % of capacity.
+
+        An estimate for the rules that read it (requiresBatteryNotLow): the CPU's awake time is only known at the
+        end of the run, so it is left out here."""
+        segs = self.segments
+        for i in range(self._seg_i, len(segs)):
+            t0, t1, ma, _ = segs[i]
+            self._open_segs.append((t0, t1, ma))
+        self._seg_i = len(segs)
+        partial = 0.0
+        keep: list[tuple[float, float, float]] = []
+        for t0, t1, ma in self._open_segs:
+            if t1 <= t_s:
+                self._drained_closed += ma * (t1 - t0) / 3600.0
+            else:
+                keep.append((t0, t1, ma))
+                if t0 < t_s:
+                    partial += ma * (t_s - t0) / 3600.0
+        self._open_segs = keep
+        drained = self._drained_closed + partial + self.power.cpu_suspend_ma * t_s / 3600.0
+        charged = sum(b - a for a, b in self._charging_spans) * self.assumptions.charge_current_ma / 3600.0
+        cap = self.power.battery_capacity_mah
+        level = min(cap, cap * self.scenario.device.battery_start_pct / 100.0 + charged) - drained
+        return 100.0 * level / cap
 
     def record(self, lane: str, t_s: float, value: str, app: str = "") -> None:
         """Lane `lane` (of `app`) takes `value` from t_s on; only changes are kept."""
@@ -166,21 +255,16 @@ class Phone:
 
     def doze_changed(self, t_s: float) -> None:
         self._drain()
-        self.jobs.update(True)
+        self._tell("doze")
 
     # -- work --------------------------------------------------------------------------------------------------
     def _blocked(self, app: str, item: WorkItem) -> str:
         """Why `item` cannot run now ("" if it can)."""
         net = item.up_bytes > 0 or item.down_bytes > 0
-        if net and self.network == "none":
-            return "network"
-        if not self.exempt[app]:
-            doze = self.doze
-            if doze.deep == "idle":
-                return "doze"  # deep idle: wakelocks ignored, network blocked (android-facts §1c)
-            if net and doze.light == "idle":
-                return "doze"  # light idle: network blocked, wakelocks still honoured (android-facts §1c)
-        return ""
+        why = network_blocks(self.network, net)
+        if why:
+            return why
+        return doze_blocks_work(self.doze.deep == "idle", self.doze.light == "idle", self._exempt[app], net)
 
     def request_work(
         self,
@@ -191,14 +275,18 @@ class Phone:
         on_done: Callable[[WorkRecord], None] | None = None,
     ) -> None:
         """Run `item` for `app` now if Android allows it, else as soon as it does (a Doze maintenance window, the
-        network coming back). `reason` names the mechanism; `on_done` is called when the work ends."""
+        network coming back). `reason` names the mechanism; `on_done` is called when the work ends.
+
+        The work runs in the app's process as a receiver would (the process is started cold if it is not
+        running): what an app does when a message arrives or its own alarm fires."""
         t = float(self.env.now)
         why = self._blocked(app, item)
         if why:
             self.pending.append((t, app, item, reason, on_done, why))
             self.events.append(Event(t, "deferred", app, f"{reason}: {why}"))
             return
-        self.start_work(t, t, app, item.cpu_s, item.up_bytes, item.down_bytes, reason, on_done, "")
+        self.start_work(t, t, app, item.cpu_s, item.up_bytes, item.down_bytes, reason, on_done, "",
+                        proc_state="receiver")
 
     def run_work(
         self,
@@ -209,11 +297,11 @@ class Phone:
         requested_s: float,
         waited_for: str,
         on_done: Callable[[WorkRecord], None] | None = None,
-    ) -> None:
-        """Run `item` now, for a mechanism that has already applied Android's rules itself (JobScheduler);
+    ) -> _Work:
+        """Run `item` now, for a mechanism that has already applied Android's rules itself;
         the record says it was asked for at requested_s and what it waited for."""
-        self.start_work(requested_s, float(self.env.now), app, item.cpu_s, item.up_bytes, item.down_bytes, mechanism,
-                  on_done, waited_for)
+        return self.start_work(requested_s, float(self.env.now), app, item.cpu_s, item.up_bytes, item.down_bytes,
+                               mechanism, on_done, waited_for)
 
     def start_work(
         self,
@@ -226,34 +314,49 @@ class Phone:
         reason: str,
         on_done: Callable[[WorkRecord], None] | None,
         waited: str,
-    ) -> None:
-        """Run `cpu_s` of CPU and the transfer for `app` from t (asked for at t_req), recording it; the caller has
-        applied Android's rules and checked that the amounts make a valid WorkItem. `on_done(record)` is called at
-        its end."""
+        *,
+        proc_state: str = "service",
+    ) -> _Work:
+        """Run `cpu_s` of CPU and the transfer for `app` from t (asked for at t_req) in its process, started cold
+        first if need be, recording it; the caller has applied Android's rules and checked that the amounts make a
+        valid WorkItem. `on_done(record)` is called at its end, unless the work is stopped first (`_Work.stop`)."""
+        cold = self.processes.acquire(app, proc_state, t)
+        t_net = t
+        if cold > 0.0:
+            t_net = t + cold
+            self.active.append((t, t_net))
+            self.book("cpu.active", app, self._active_ma, t, t_net)
         net = ""
-        t_cpu = t
+        t_cpu = t_net
         if up_bytes or down_bytes:
             nbytes = up_bytes + down_bytes
             if self.network == "wifi":
                 net = "wifi"
-                _, t_cpu = self.wifi.transfer(t, up_bytes, down_bytes, app)
+                _, t_cpu = self.wifi.transfer(t_net, up_bytes, down_bytes, app)
                 self.bytes_unmetered += nbytes
             else:
                 net = "cellular"
-                _, t_cpu = self.cell.transfer(t, up_bytes, down_bytes, app)
+                _, t_cpu = self.cell.transfer(t_net, up_bytes, down_bytes, app)
                 self.bytes_metered += nbytes
         end = t_cpu + cpu_s
+        w = _Work(self, app, proc_state, t, t_cpu, end, on_done)
         if cpu_s > 0:
+            w.active_i = len(self.active)
             self.active.append((t_cpu, end))
+            w.seg_i = len(self.segments)
             self.book("cpu.active", app, self._active_ma, t_cpu, end)
+        w.hold_i = len(self.holds)
         self.holds.append((t, end, app, reason))
         self._held_until(end)
-        rec = WorkRecord(app, reason, t_req, t, end, cpu_s, up_bytes, down_bytes, net, waited)
-        self.work_records.append(rec)
-        self._work_times[app].append((t_req, t, end))
+        w.rec_i = len(self.work_records)
+        self.work_records.append(WorkRecord(app, reason, t_req, t, end, cpu_s, up_bytes, down_bytes, net, waited))
+        times = self._work_times[app]
+        w.times_i = len(times)
+        times.append((t_req, t, end))
         self.doze.note_work(end)
-        if on_done is not None:
-            self.call_later(end - t, on_done, rec)
+        self._running.add(w)
+        w.timer = self.call_later(end - t, w.finish)
+        return w
 
     def _drain(self) -> None:
         if not self.pending:
@@ -266,7 +369,8 @@ class Phone:
                 keep.append(p)
             else:
                 self._deferred.setdefault(app, []).append(t - t_req)
-                self.start_work(t_req, t, app, item.cpu_s, item.up_bytes, item.down_bytes, reason, on_done, why)
+                self.start_work(t_req, t, app, item.cpu_s, item.up_bytes, item.down_bytes, reason, on_done, why,
+                                proc_state="receiver")
         self.pending = keep
 
     # -- the day -----------------------------------------------------------------------------------------------
@@ -284,7 +388,7 @@ class Phone:
                     self._screen_since = t
                 else:
                     self._close_screen(t)
-                self.jobs.screen_changed(t, self.screen_on)
+                self._tell("screen")
             elif lane == "charging":
                 self.charging = bool(value)
                 self.record("charging", t, "plugged" if self.charging else "unplugged")
@@ -303,12 +407,13 @@ class Phone:
             elif lane == "foreground":
                 self.foreground = str(value)
                 self.record("foreground", t, self.foreground or "none")
+                self.processes.set_top(self.foreground, t)
         if self.moving and not moving_was:
             self.doze.motion_started()
         if (self.screen_on, self.charging) != (screen_was, charging_was) or self.moving != moving_was:
             self.doze.update()
         self._drain()
-        self.jobs.update(True)
+        self._tell("state")
 
     def _close_screen(self, t: float) -> None:
         if t > self._screen_since:
@@ -405,8 +510,9 @@ class Phone:
         for app, times in self._work_times.items():
             waiting = [(t0, t1) for t0, t1, _ in times if t1 > t0]
             waiting += [(t_req, T) for t_req, a_, *_ in self.pending if a_ == app]
-            waiting += self.jobs.waiting(app, T)
-            work_spans.extend(_work_lane(app, waiting, [(t1, t2) for _, t1, t2 in times], T))
+            for svc in self.services:
+                waiting += svc.waiting(app, T)
+            work_spans.extend(work_lane(app, waiting, [(t1, t2) for _, t1, t2 in times], T))
         fg = [(s.start_s, s.end_s) for s in self._spans.get(("foreground", ""), ()) if s.value != "none"]
         jank = jank_sweep(fg, self.active, a.frame_model)
         order = ("screen", "charging", "network", "motion", "foreground", "doze", "doze_deep", "doze_light")
@@ -418,10 +524,31 @@ class Phone:
         states.extend(cpu_spans)
         for spec in sc.apps:
             states.extend(self._spans.get(("bucket", spec.name), ()))
+        for spec in sc.apps:
+            states.extend(self._spans.get(("process", spec.name), ()))
         states.extend(work_spans)
+        for svc in self.services:
+            states.extend(svc.lanes(T))
         self.events.sort(key=lambda e: e.t_s)
         energy = tuple(EnergyRow(c, app, mah) for (c, app), mah in sorted(self.ledger.items()))
-        summary = self._summary(T, states, energy, wakeups, jank)
+        summary = core_summary(
+            t_end=T,
+            capacity_mah=p.battery_capacity_mah,
+            states=states,
+            energy=energy,
+            wakeups=wakeups,
+            jank=jank,
+            work=self.work_records,
+            promotions=self.cell.promotions,
+            bytes_metered=self.bytes_metered,
+            bytes_unmetered=self.bytes_unmetered,
+            pending_at_end=len(self.pending),
+            maintenance_windows=self.doze.maintenance_windows,
+            process_cold_starts=self.processes.cold_starts,
+            process_kills=self.processes.kills,
+        )
+        for svc in self.services:
+            summary.update(svc.summary(T))
         self._notes()
         capacity = p.battery_capacity_mah
         meta = {
@@ -445,68 +572,9 @@ class Phone:
             _charging=tuple(self._charging_spans),
         )
 
-    def _summary(
-        self,
-        T: float,
-        states: list[StateSpan],
-        energy: tuple[EnergyRow, ...],
-        wakeups: list[Event],
-        jank: Jank,
-    ) -> dict[str, float]:
-        drained = sum(r.mah for r in energy)
-        by_comp: dict[str, float] = {}
-        for r in energy:
-            by_comp[r.component] = by_comp.get(r.component, 0.0) + r.mah
-        radio_keys = [f"{p}.{s}" for p in ("radio", "wifi") for s in ("promotion", "active", "tail")]
-        radio_total = sum(by_comp.get(k, 0.0) for k in radio_keys)
-        tail = by_comp.get("radio.tail", 0.0) + by_comp.get("wifi.tail", 0.0)
-        lane_time: dict[tuple[str, str], float] = {}
-        for s in states:
-            if not s.app:
-                key = (s.lane, s.value)
-                lane_time[key] = lane_time.get(key, 0.0) + (s.end_s - s.start_s)
-        cell_active = sum(v for (lane, val), v in lane_time.items() if lane == "radio" and val != "idle")
-        wifi_active = sum(v for (lane, val), v in lane_time.items() if lane == "wifi" and val not in ("idle", "off"))
-        lat = sorted(r.start_s - r.requested_s for r in self.work_records)
-        hours = T / 3600.0
-        capacity = self.power.battery_capacity_mah
-        return {
-            "battery_drained_mah": drained,
-            "battery_drained_pct": 100.0 * drained / capacity,
-            "wakeups": float(len(wakeups)),
-            "wakeups_per_hour": len(wakeups) / hours,
-            "radio_active_s": cell_active + wifi_active,
-            "cell_radio_active_s": cell_active,
-            "wifi_active_s": wifi_active,
-            "radio_tail_energy_share": tail / radio_total if radio_total > 0 else 0.0,
-            "radio_promotions": float(self.cell.promotions),
-            "metered_mb": self.bytes_metered / 1e6,
-            "unmetered_mb": self.bytes_unmetered / 1e6,
-            "work_runs": float(len(lat)),
-            "work_deferred": float(sum(1 for r in self.work_records if r.waited_for)),
-            "work_pending_at_end": float(len(self.pending)),
-            "work_latency_p50_s": _percentile(lat, 0.50),
-            "work_latency_p95_s": _percentile(lat, 0.95),
-            "work_latency_max_s": lat[-1] if lat else 0.0,
-            "foreground_s": jank.foreground_s,
-            "janky_frames": jank.janky_frames,
-            "janky_frames_from_background": jank.janky_frames - jank.baseline_janky_frames,
-            "foreground_slowdown_pct": 100.0 * jank.slowdown_s / jank.foreground_s if jank.foreground_s else 0.0,
-            "screen_on_s": lane_time.get(("screen", "on"), 0.0),
-            "cpu_awake_s": lane_time.get(("cpu", "awake"), 0.0) + lane_time.get(("cpu", "active"), 0.0),
-            "doze_deep_idle_s": lane_time.get(("doze", "deep_idle"), 0.0),
-            "doze_light_idle_s": lane_time.get(("doze", "light_idle"), 0.0),
-            "maintenance_windows": float(self.doze.maintenance_windows),
-            "job_runs": float(self.jobs.stats["runs"]),
-            "job_deferred": float(self.jobs.stats["deferred"]),
-            "job_failed": float(self.jobs.stats["failed"]),
-            "job_stopped_at_limit": float(self.jobs.stats["stopped"] - self.jobs.stats["quota_stopped"]),
-            "job_stopped_by_quota": float(self.jobs.stats["quota_stopped"]),
-            "job_pending_at_end": float(self.jobs.pending_at_end(T)),
-        }
-
     def _notes(self) -> None:
-        self.jobs.finish_notes(self.notes.append)
+        for svc in self.services:
+            self.notes.extend(svc.notes())
         for app in self.scenario.apps:
             delays = self._deferred.get(app.name)
             if not delays:
@@ -515,12 +583,86 @@ class Phone:
             delays.sort()
             self.notes.append(
                 f"{app.name}: {len(delays)} of {n} runs waited (Doze ignores wakelocks and blocks network until a "
-                f"maintenance window, android-facts §1c; or no network); median wait {_percentile(delays, 0.5):.0f} s"
+                f"maintenance window, android-facts §1c; or no network); median wait {percentile(delays, 0.5):.0f} s"
             )
 
 
+class _Work:
+    """Work running in an app's process (sim.service.RunningWork): ends by itself at `end_s`, or is stopped
+    earlier, with the CPU time, the wakelock and the record cut at the stop."""
+
+    __slots__ = ("active_i", "app", "end_s", "hold_i", "on_done", "phone", "proc_state", "rec_i", "seg_i", "start_s",
+                 "t_cpu", "timer", "times_i")
+
+    def __init__(self, phone: Phone, app: str, proc_state: str, start_s: float, t_cpu: float, end_s: float,
+                 on_done: Callable[[WorkRecord], None] | None) -> None:
+        self.phone = phone
+        self.app = app
+        self.proc_state = proc_state
+        self.start_s = start_s
+        self.t_cpu = t_cpu
+        self.end_s = end_s
+        self.on_done = on_done
+        self.active_i = -1
+        self.seg_i = -1
+        self.hold_i = -1
+        self.rec_i = -1
+        self.times_i = -1
+        self.timer: _Call | None = None
+
+    @property
+    def running(self) -> bool:
+        return self in self.phone._running
+
+    def finish(self) -> None:
+        p = self.phone
+        p._running.discard(self)
+        p.processes.release(self.app, self.proc_state, self.end_s)
+        if self.on_done is not None:
+            self.on_done(p.work_records[self.rec_i])
+
+    def stop(self, why: str) -> WorkRecord:
+        """Stop the work now: nothing is booked for it after this instant, except that a transfer already in flight
+        completes (ASSUMPTION: the app notices the stop between steps; a transfer lasts seconds at most). Its
+        `on_done` is not called; the record, cut at the stop, is returned."""
+        p = self.phone
+        rec = p.work_records[self.rec_i]
+        if self not in p._running:
+            return rec
+        t = max(p.now, self.t_cpu)
+        if t < self.end_s:
+            old_end = self.end_s
+            if self.active_i >= 0:
+                a0, _ = p.active[self.active_i]
+                p.active[self.active_i] = (a0, t)
+                seg = p.segments[self.seg_i]
+                p.segments[self.seg_i] = (seg[0], t, seg[2], seg[3])
+                key = ("cpu.active", self.app)
+                p.ledger[key] -= seg[2] * (min(old_end, p.duration_s) - max(t, seg[0])) / 3600.0
+            h = p.holds[self.hold_i]
+            p.holds[self.hold_i] = (h[0], t, h[2], h[3])
+            self.end_s = t
+            rec = rec._replace(end_s=t, cpu_s=max(0.0, t - self.t_cpu))
+            p.work_records[self.rec_i] = rec
+            times = p._work_times[self.app]
+            t_req, t0, _ = times[self.times_i]
+            times[self.times_i] = (t_req, t0, t)
+            if p._awake_until == old_end:
+                p._awake_until = max((h[1] for h in p.holds if h[1] > p.now), default=p.now)
+        if self.timer is not None:
+            self.timer.cancel()
+        p._running.discard(self)
+        p.event(p.now, "work_stop", self.app, why)
+        if t > p.now:
+            p.call_later(t - p.now, p.processes.release, self.app, self.proc_state, t)
+        else:
+            p.processes.release(self.app, self.proc_state, t)
+        return rec
+
+
 class _Call(Timeout):
-    """A simpy Timeout that calls `fn(*args)` (through Phone._fire): what Phone.schedule makes."""
+    """A simpy Timeout that calls `fn(*args)` (through Phone._fire): what Phone.schedule makes. `cancel()` makes it
+    do nothing when it comes due (sim.service.Timer)."""
 
     def __init__(self, phone: Phone, delay_s: float, fn: Callable[..., None], args: tuple[object, ...]) -> None:
         if delay_s < 0:
@@ -534,68 +676,11 @@ class _Call(Timeout):
         self._ok = True
         self.fn = fn
         self.args = args
+        self.cancelled = False
         env.schedule(self, NORMAL, delay_s)
 
-
-def _percentile(sorted_values: list[float], q: float) -> float:
-    """Nearest-rank percentile of an already sorted list (0.0 if empty)."""
-    if not sorted_values:
-        return 0.0
-    k = max(0, math.ceil(q * len(sorted_values)) - 1)
-    return sorted_values[k]
-
-
-def _union(intervals: list[tuple[float, float]], T: float) -> list[tuple[float, float]]:
-    """Merge intervals (clipped to [0, T]) into sorted disjoint ones."""
-    out: list[tuple[float, float]] = []
-    for a, b in sorted(intervals):
-        if b > T:
-            b = T
-        if b <= a:
-            continue
-        if out and a <= out[-1][1]:
-            if b > out[-1][1]:
-                out[-1] = (out[-1][0], b)
-        else:
-            out.append((a, b))
-    return out
-
-
-def _work_lane(
-    app: str, waiting: list[tuple[float, float]], running: list[tuple[float, float]], T: float
-) -> list[StateSpan]:
-    """The per-app "work" lane: running if any work runs, else waiting if any waits, else idle."""
-    run_u = _union(running, T)
-    wait_u = _union(waiting, T)
-    # waiting minus running, then all three laid out in order
-    pieces: list[tuple[float, float, str]] = [(a, b, "running") for a, b in run_u]
-    j = 0
-    for a, b in wait_u:
-        while j < len(run_u) and run_u[j][1] <= a:
-            j += 1
-        k = j
-        cur = a
-        while cur < b:
-            if k < len(run_u) and run_u[k][0] < b:
-                ra, rb = run_u[k]
-                if ra > cur:
-                    pieces.append((cur, ra, "waiting"))
-                cur = max(cur, rb)
-                k += 1
-            else:
-                pieces.append((cur, b, "waiting"))
-                cur = b
-    pieces.sort()
-    spans: list[StateSpan] = []
-    t = 0.0
-    for a, b, value in pieces:
-        if a > t:
-            spans.append(StateSpan("work", t, a, "idle", app))
-        spans.append(StateSpan("work", a, b, value, app))
-        t = b
-    if t < T:
-        spans.append(StateSpan("work", t, T, "idle", app))
-    return spans
+    def cancel(self) -> None:
+        self.cancelled = True
 
 
 def _events_scheduled(env: simpy.Environment) -> int:

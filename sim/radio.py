@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from sim.power import watts_to_ma
-from sim.result import StateSpan
+from sim.records import StateSpan
 
 __all__ = [
     "LTE_TAIL_S",

@@ -8,7 +8,7 @@ from dataclasses import dataclass, fields
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
 from sim._validate import ScenarioError, check_int, check_keys, check_number, strict
-from sim.result import WorkRecord
+from sim.records import WorkRecord
 
 __all__ = ["MECHANISMS", "ImmediateWork", "Mechanism", "WorkHost", "WorkItem", "mechanism_from_dict"]
 
@@ -41,7 +41,8 @@ class WorkItem:
 
 
 class WorkHost(Protocol):
-    """What a mechanism may use of the phone: the clock, the run's random numbers, timers, and request_work."""
+    """What a mechanism may use of the phone: the clock, the run's random numbers, timers, request_work, and
+    `submit`, which hands the mechanism to the system service that takes its kind (a Job to JobScheduler)."""
 
     duration_s: float
     rng: random.Random
@@ -49,7 +50,9 @@ class WorkHost(Protocol):
     @property
     def now(self) -> float: ...
 
-    def schedule(self, delay_s: float, callback: Callable[[], None]) -> None: ...
+    def schedule(self, delay_s: float, callback: Callable[[], None]) -> object: ...
+
+    def submit(self, app: str, mechanism: Mechanism) -> None: ...
 
     def request_work(
         self,

@@ -20,7 +20,7 @@ from typing import Any
 
 import altair as alt
 
-from widgets.lab import Runs
+from widgets.runs import Runs
 from widgets.theme import COLUMN_WIDTH_PX, PALETTE
 
 __all__ = [

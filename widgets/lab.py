@@ -9,17 +9,17 @@ the same controls bound as Vega params, so moving a control on the published pag
 from __future__ import annotations
 
 import gc
-import json
 import os
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import altair as alt
 
 import sim
 from widgets.controls import Control, grid, validate_values
+from widgets.kit import Template
+from widgets.runs import Runs
 
 __all__ = ["STATIC_ENV", "Lab", "Runs", "static_mode"]
 
@@ -35,64 +35,8 @@ def static_mode() -> bool:
     return os.environ.get(STATIC_ENV, "") == "1"
 
 
-@dataclass(frozen=True)
-class Runs:
-    """Simulation results keyed by the control values that produced them, and how a chart picks one of them.
-
-    Charts add one column per control, ``k_<name>``, to every row they plot, and filter with a Vega expression:
-    ``where_params()`` follows the bound params (the static twin), ``where_values(v)`` fixes the values
-    (the A side of an A/B view, or a live run).
-    """
-
-    controls: tuple[Control, ...]
-    items: tuple[tuple[Mapping[str, Any], sim.Result], ...]
-
-    def keyed(self) -> list[tuple[dict[str, Any], sim.Result]]:
-        """Each result with its key columns (toggles as 0/1, so that they survive CSV)."""
-        out = []
-        for values, result in self.items:
-            keys = {f"k_{c.name}": _encode(c, values[c.name]) for c in self.controls}
-            out.append((keys, result))
-        return out
-
-    def where_params(self) -> str | None:
-        return _where(self.controls, {c.name: c.name for c in self.controls}, literal=False)
-
-    def where_values(self, values: Mapping[str, Any]) -> str | None:
-        return _where(self.controls, values, literal=True)
-
-    @property
-    def params(self) -> list[alt.Parameter]:
-        return [c.param() for c in self.controls]
-
-
-def _encode(control: Control, value: Any) -> Any:
-    return int(value) if control.kind == "toggle" else value
-
-
-def _where(controls: Sequence[Control], values: Mapping[str, Any], *, literal: bool) -> str | None:
-    terms = []
-    for c in controls:
-        ref = values[c.name]
-        if c.kind == "range":
-            rhs = repr(float(ref)) if literal else ref
-            # Slider values are float sums in the browser (0.1 + 0.2 ...): compare within half a step.
-            terms.append(f"abs(datum.k_{c.name} - {rhs}) < {float(c.step or 1) / 2}")
-        elif c.kind == "toggle":
-            rhs = str(int(bool(ref))) if literal else f"({ref} ? 1 : 0)"
-            terms.append(f"datum.k_{c.name} == {rhs}")
-        else:
-            rhs = _js_literal(ref) if literal else ref
-            terms.append(f"datum.k_{c.name} == {rhs}")
-    return " && ".join(terms) or None
-
-
 #: The live A/B view keys its two runs by side, so that its filters, and so its template, never change.
 _SIDE = Control("side", "Side", "choice", "A", options=("A", "B"))
-
-
-def _js_literal(value: Any) -> str:
-    return json.dumps(value)
 
 
 #: A figure draws one or more charts from runs, showing the run(s) that ``where`` selects.
@@ -190,7 +134,6 @@ class Lab:
                 gc.enable()
 
     def _spec(self, ab: bool, values: dict[str, Any]) -> dict[str, Any]:
-        from widgets.kit import Template  # kit imports this module
 
         if ab:
             if self.compare_figure is None:

@@ -22,6 +22,7 @@ from sim import (
     run,
 )
 from sim.jobs import backoff_delay_s
+from sim.processes import ASSUMED_COLD_START_CPU_S as COLD  # the first work in an app starts its process
 from sim.scenario import App as AppCls
 
 H = 3600.0
@@ -44,8 +45,8 @@ def one(job, *, day=SCREEN_ON, api=34, bucket="active", duration=DAY, **app):
 
 def test_job_is_public_and_records_runs_as_mechanism_job():
     r = one(Job(cpu_s=2.0, at_s=100), duration=H)
-    assert [(w.mechanism, w.start_s, w.end_s, w.waited_for) for w in r.work] == [("job", 100.0, 102.0, "")]
-    assert [e.kind for e in r.events if e.app == "a"] == ["job_start", "job_finish"]
+    assert [(w.mechanism, w.start_s, w.end_s, w.waited_for) for w in r.work] == [("job", 100.0, 102.0 + COLD, "")]
+    assert [e.kind for e in r.events if e.app == "a"] == ["job_start", "process_start", "job_finish"]
     assert r.summary["job_runs"] == 1.0
     assert AppCls.from_dict({"name": "b", "work": [{"kind": "job", "every_s": 900, "network": "unmetered",
                                                       "down_bytes": 10}]}).work == (
@@ -180,23 +181,24 @@ def test_linear_backoff_gives_30_60_90_s_and_a_small_backoff_is_raised_to_10_s()
 
 def test_a_20_minute_job_is_stopped_at_the_10_minute_limit_and_rescheduled():
     r = one(Job(cpu_s=1200.0), api=30)
-    assert [(w.start_s, w.end_s) for w in r.work] == [(0.0, 600.0), (630.0, 1230.0)]
+    assert [(w.start_s, w.end_s) for w in r.work] == [(0.0, 600.0 + COLD), (630.0 + COLD, 1230.0 + COLD)]
     stops = [e for e in r.events if e.kind == "job_stop"]
     assert len(stops) == 1 and "600 s execution limit" in stops[0].detail
     assert r.summary["job_stopped_at_limit"] == 1.0
     assert any("stopped at the execution limit" in n for n in r.notes)
     # Android 5.0: 60 s
-    assert one(Job(cpu_s=1200.0), api=21).work[0].end_s == 60.0
+    assert one(Job(cpu_s=1200.0), api=21).work[0].end_s == 60.0 + COLD
     # Android 14+: 10 min guaranteed, up to 30 min when quota allows (here: charging, so no quota applies)
     plugged = Day(screen=(Session(0, DAY),), charging=(Period(0, DAY),))
-    assert [(w.start_s, w.end_s) for w in one(Job(cpu_s=1200.0), api=34, day=plugged).work] == [(0.0, 1200.0)]
+    assert [(w.start_s, w.end_s) for w in one(Job(cpu_s=1200.0), api=34, day=plugged).work] == [(0.0, 1200.0 + COLD)]
     rare = one(Job(cpu_s=1200.0), api=34, bucket="rare").work[0]  # on battery, quota-limited: 10 min
-    assert rare.end_s - rare.start_s == 600.0
+    assert rare.end_s - rare.start_s == 600.0 + COLD
 
 
 def test_without_checkpoints_a_stopped_job_starts_over():
     r = one(Job(cpu_s=700.0, checkpoints=False), api=30, duration=2 * H)
-    assert all(w.end_s - w.start_s == 600.0 for w in r.work) and len(r.work) > 2
+    assert [w.end_s - w.start_s for w in r.work] == [600.0 + COLD] + [600.0] * (len(r.work) - 1)
+    assert len(r.work) > 2
 
 
 # -- batching (android-facts §3) --------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ SUMMARY_KEYS = {
     "metered_mb", "work_latency_p50_s", "work_latency_p95_s", "janky_frames", "foreground_slowdown_pct",
 }
 LANES = {"screen", "charging", "network", "motion", "foreground", "doze", "doze_deep", "doze_light", "radio", "wifi",
-         "cpu", "bucket", "work"}
+         "cpu", "bucket", "process", "work"}
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +23,8 @@ def weekday() -> Result:
 def test_result_has_the_fixed_fields_and_lanes(weekday):
     assert set(weekday.summary) >= SUMMARY_KEYS
     assert {s.lane for s in weekday.states} == LANES
-    assert {s.app for s in weekday.states if s.lane in ("bucket", "work")} == {a.name for a in weekday.scenario.apps}
+    apps = {a.name for a in weekday.scenario.apps}
+    assert {s.app for s in weekday.states if s.lane in ("bucket", "process", "work")} == apps
     assert all(isinstance(v, float) for v in weekday.summary.values())
     assert weekday.summary["metered_mb"] > 0  # the commute is on cellular
 

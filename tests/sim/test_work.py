@@ -6,14 +6,15 @@ import pytest
 
 from sim import App, Day, ImmediateWork, Mechanism, Scenario, Session, WorkItem, run
 from sim.phone import Phone
+from sim.processes import ASSUMED_COLD_START_CPU_S as COLD  # the first work in an app starts its process
 
 
 def test_immediate_work_is_a_mechanism_and_runs_when_asked():
     assert isinstance(ImmediateWork(), Mechanism)
     app = App("a", work=(ImmediateWork(every_s=100, cpu_s=2.0, first_s=10),))
     r = run(Scenario(day=Day(screen=(Session(0, 86_400),)), apps=(app,), duration_s=500))
-    assert [(w.requested_s, w.start_s, w.end_s) for w in r.work] == [
-        (t, t, t + 2.0) for t in (10.0, 110.0, 210.0, 310.0, 410.0)
+    assert [(w.requested_s, w.start_s, w.end_s) for w in r.work] == [(10.0, 10.0, 12.0 + COLD)] + [
+        (t, t, t + 2.0) for t in (110.0, 210.0, 310.0, 410.0)
     ]
     assert r.summary["work_latency_p95_s"] == 0.0
 
@@ -31,7 +32,7 @@ def test_request_work_interface_with_on_done():
     done = []
     phone.schedule(5.0, lambda: phone.request_work("a", WorkItem(cpu_s=3.0), "custom", on_done=done.append))
     result = phone.run()
-    assert [(w.mechanism, w.start_s, w.end_s) for w in result.work] == [("custom", 5.0, 8.0)]
+    assert [(w.mechanism, w.start_s, w.end_s) for w in result.work] == [("custom", 5.0, 8.0 + COLD)]
     assert done == list(result.work)
 
 

@@ -1,15 +1,12 @@
-"""JobScheduler (and WorkManager, which uses it on API 23+): jobs run when their constraints hold, batched by the
-system, deferred by Doze, limited by standby-bucket quotas, retried with backoff, stopped at the execution limit."""
+"""JobSchedulerService: decides when each scheduled job runs and runs it in its app's process (a system service)."""
 
 from __future__ import annotations
 
 import bisect
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import Any
 
-from sim._validate import ScenarioError, check_choice, check_int, check_number, check_type, strict
 from sim.buckets import (
     IN_QUOTA_BUFFER_S,
     MAX_EXECUTION_TIME_S,
@@ -17,193 +14,39 @@ from sim.buckets import (
     QUOTAS,
     RATE_LIMITING_WINDOW_S,
     TIMING_SESSION_COALESCING_S,
-    BucketQuota,
 )
-from sim.result import WorkRecord
-from sim.work import MAX_BYTES, MECHANISMS, WORK_ITEM_MAX_CPU_S, WorkHost, WorkItem
+from sim.jobs.quota import EPS_S, AppQuota, back_in_quota, extend, used
+from sim.jobs.spec import (
+    BATTERY_STORAGE_API_LEVEL,
+    CONCURRENCY_LIMIT,
+    DAY_S,
+    EXECUTING_TIMESLICE_API21_S,
+    EXECUTING_TIMESLICE_S,
+    EXPEDITED_API_LEVEL,
+    FORCE_BATCH_API_LEVEL,
+    JOB_API_LEVEL,
+    MAX_NON_ACTIVE_JOB_BATCH_DELAY_S,
+    MIN_BACKOFF_S,
+    MIN_FLEX_PERCENT,
+    MIN_FLEX_S,
+    MIN_PERIOD_S,
+    MIN_READY_NON_ACTIVE_JOBS_COUNT,
+    PERIODIC_LIMITS_API_LEVEL,
+    QUOTA_COUNT_API_LEVEL,
+    QUOTA_SESSION_API_LEVEL,
+    QUOTA_TIME_API_LEVEL,
+    RUNTIME_API_LEVEL,
+    RUNTIME_FREE_QUOTA_MAX_LIMIT_S,
+    RUNTIME_MIN_EJ_GUARANTEE_S,
+    RUNTIME_MIN_GUARANTEE_S,
+    Job,
+    backoff_delay_s,
+)
+from sim.records import StateSpan, WorkRecord
+from sim.service import ServiceHost
+from sim.work import WORK_ITEM_MAX_CPU_S, WorkItem
 
-if TYPE_CHECKING:
-    from sim.phone import Phone
-
-__all__ = [
-    "ASSUMED_IDLE_THRESHOLD_S",
-    "ASSUMED_LOW_BATTERY_PCT",
-    "CONCURRENCY_LIMIT",
-    "JOB_API_LEVEL",
-    "MIN_FLEX_S",
-    "MIN_PERIOD_S",
-    "Job",
-    "JobScheduler",
-    "backoff_delay_s",
-]
-
-# --- JobInfo (android-facts §3) ----------------------------------------------------------------------------------
-JOB_API_LEVEL = 21  # android-facts §3 / history: JobScheduler arrives in Android 5.0 (API 21)
-MIN_PERIOD_S = 15 * 60  # android-facts §3: JobInfo.MIN_PERIOD_MILLIS (shorter is raised), Android 7.0+
-MIN_FLEX_S = 5 * 60  # android-facts §3: JobInfo.MIN_FLEX_MILLIS, Android 7.0+
-MIN_FLEX_PERCENT = 5  # android-facts §3: setPeriodic clamp max(interval * 5 / 100, MIN_FLEX_MILLIS)
-PERIODIC_LIMITS_API_LEVEL = 24  # android-facts §3: the 15-min minimum and flex, Android 7.0+ (5-6 allowed shorter)
-DEFAULT_INITIAL_BACKOFF_S = 30  # android-facts §3: JobInfo.DEFAULT_INITIAL_BACKOFF_MILLIS
-MAX_BACKOFF_DELAY_S = 5 * 3600  # android-facts §3: JobInfo.MAX_BACKOFF_DELAY_MILLIS
-MIN_BACKOFF_S = 10  # android-facts §3: JobInfo.MIN_BACKOFF_MILLIS
-BATTERY_STORAGE_API_LEVEL = 26  # android-facts §3: requiresBatteryNotLow, requiresStorageNotLow (API 26)
-EXPEDITED_API_LEVEL = 31  # android-facts §3: expedited jobs (API 31)
-
-# --- execution limits (android-facts §3) -------------------------------------------------------------------------
-EXECUTING_TIMESLICE_API21_S = 60  # android-facts §3: JobServiceContext.EXECUTING_TIMESLICE_MILLIS in 5.0 (60 s)
-EXECUTING_TIMESLICE_S = 10 * 60  # android-facts §3: EXECUTING_TIMESLICE_MILLIS = 600000, Android 5.1-13
-RUNTIME_API_LEVEL = 34  # android-facts §3: "Runtime, Android 13/14+"; the model switches at 14 (API 34)
-RUNTIME_MIN_GUARANTEE_S = 10 * 60  # android-facts §3: DEFAULT_RUNTIME_MIN_GUARANTEE_MS
-RUNTIME_FREE_QUOTA_MAX_LIMIT_S = 30 * 60  # android-facts §3: DEFAULT_RUNTIME_FREE_QUOTA_MAX_LIMIT_MS
-RUNTIME_MIN_EJ_GUARANTEE_S = 3 * 60  # android-facts §3: DEFAULT_RUNTIME_MIN_EJ_GUARANTEE_MS
-
-# --- the scheduler (android-facts §3, §2b) -----------------------------------------------------------------------
-CONCURRENCY_LIMIT = 16  # android-facts §3: JobConcurrencyManager MAX_JOB_CONTEXTS_COUNT (Android 7-12; used for all)
-FORCE_BATCH_API_LEVEL = 31  # android-facts §3: batching of non-ACTIVE-bucket jobs, Android 12+
-MIN_READY_NON_ACTIVE_JOBS_COUNT = 5  # android-facts §3: DEFAULT_MIN_READY_NON_ACTIVE_JOBS_COUNT
-MAX_NON_ACTIVE_JOB_BATCH_DELAY_S = 31 * 60  # android-facts §3: DEFAULT_MAX_NON_ACTIVE_JOB_BATCH_DELAY_MS
-QUOTA_TIME_API_LEVEL = 28  # android-facts §2b: execution time per window, Android 9-15
-QUOTA_COUNT_API_LEVEL = 29  # android-facts §2b: job counts, in-quota buffer, 4 h/24 h, rate limit: Android 10+
-QUOTA_SESSION_API_LEVEL = 30  # android-facts §2b: session counts, Android 11+
-DAY_S = 24 * 3600
-
-# ASSUMPTION: how long the screen must stay off before JobScheduler calls the device idle. AOSP's
-# DeviceIdlenessTracker (aosp-mirror/platform_frameworks_base, apex/jobscheduler/service/java/com/android/server/
-# job/controllers/idle/DeviceIdlenessTracker.java) reads it from the resource
-# config_jobSchedulerInactivityIdleThreshold and sets an ELAPSED_REALTIME_WAKEUP alarm; the default 1860000 ms
-# (31 min) is quoted by secondary sources from core/res/res/values/config.xml (Android 11), not re-read here, and
-# OEMs overlay it. Overridable: Assumptions.job_idle_threshold_s.
-ASSUMED_IDLE_THRESHOLD_S = 31 * 60
-# ASSUMPTION: the battery is "low" for requiresBatteryNotLow at or below this charge while unplugged (BatteryService
-# clears it when plugged in). AOSP resource config_lowBatteryWarningLevel = 15 as quoted by secondary sources, not
-# re-read; OEMs overlay it. Overridable: Assumptions.low_battery_pct.
-ASSUMED_LOW_BATTERY_PCT = 15.0
-
-NETWORK_TYPES = ("any", "unmetered", "not_roaming", "none")
-BACKOFF_POLICIES = ("exponential", "linear")
-MAX_AT_S = 28 * 86_400.0
-_EPS_S = 1e-3  # a millisecond: slack against rounding when comparing times and quota
-
-
-def backoff_delay_s(policy: str, initial_s: float, failures: int) -> float:
-    """Delay before retry number `failures` (>= 1): LINEAR initial * n, EXPONENTIAL initial * 2^(n-1), capped at
-    5 h (android-facts §3: BACKOFF_POLICY_*, MAX_BACKOFF_DELAY_MILLIS)."""
-    n = max(1, failures)
-    delay = initial_s * n if policy == "linear" else initial_s * 2.0 ** min(n - 1, 64)
-    return float(min(delay, MAX_BACKOFF_DELAY_S))
-
-
-@strict
-@dataclass(frozen=True)
-class Job:
-    """A JobScheduler job (WorkManager's work requests use JobScheduler on API 23+, android-facts §3).
-
-    One-off (`every_s=None`): scheduled at `at_s`, runnable after `min_latency_s`; with `deadline_s` it runs once
-    that much time has passed since `at_s` even if its constraints do not hold (never inside Doze idle). Periodic
-    (`every_s`): at most once per period, only in the last `flex_s` of it (default: the whole period). Constraints:
-    `network` ("any", "unmetered", "not_roaming" or "none"; default "any" if the job moves bytes, else "none"),
-    `requires_charging`, `requires_battery_not_low`, `requires_device_idle`, `requires_storage_not_low`.
-    The first `fails` runs return failure and are retried with `backoff` ("exponential" or "linear") from
-    `initial_backoff_s`. A run longer than the execution limit is stopped (onStopJob) and rescheduled; with
-    `checkpoints` the work done so far is kept. `expedited` asks for an expedited job (API 31+).
-
-    Raises ValueError naming the field for impossible values and for combinations Android's JobInfo.Builder
-    rejects (a deadline or minimum latency on a periodic job; an expedited job that is periodic, delayed, or has
-    constraints other than network and storage). Values Android adjusts (a period under 15 min, a small flex, a
-    backoff under 10 s) are adjusted in the run and explained in Result.notes.
-    """
-
-    kind: ClassVar[str] = "job"
-
-    every_s: float | None = None
-    flex_s: float | None = None
-    at_s: float = 0.0
-    cpu_s: float = 1.0
-    up_bytes: int = 0
-    down_bytes: int = 0
-    network: str | None = None
-    requires_charging: bool = False
-    requires_battery_not_low: bool = False
-    requires_device_idle: bool = False
-    requires_storage_not_low: bool = False
-    min_latency_s: float = 0.0
-    deadline_s: float | None = None
-    backoff: str = "exponential"
-    initial_backoff_s: float = float(DEFAULT_INITIAL_BACKOFF_S)
-    fails: int = 0
-    expedited: bool = False
-    checkpoints: bool = True
-
-    def __post_init__(self) -> None:
-        o = "Job"
-        if self.every_s is not None:
-            check_number(o, "every_s", self.every_s, lo=1.0, hi=7 * 86_400.0)
-        if self.flex_s is not None:
-            if self.every_s is None:
-                raise ScenarioError(f"Job.flex_s={self.flex_s!r}: allowed only with every_s (a periodic job)")
-            check_number(o, "flex_s", self.flex_s, lo=0.0, hi=7 * 86_400.0, lo_open=True)
-        check_number(o, "at_s", self.at_s, lo=0.0, hi=MAX_AT_S)
-        check_number(o, "cpu_s", self.cpu_s, lo=0.0, hi=86_400.0)
-        check_int(o, "up_bytes", self.up_bytes, lo=0, hi=MAX_BYTES)
-        check_int(o, "down_bytes", self.down_bytes, lo=0, hi=MAX_BYTES)
-        if self.cpu_s == 0 and self.up_bytes == 0 and self.down_bytes == 0:
-            raise ScenarioError("Job: cpu_s=0, up_bytes=0, down_bytes=0: allowed work that does something")
-        if self.network is not None:
-            check_choice(o, "network", self.network, NETWORK_TYPES)
-            if self.network == "none" and (self.up_bytes or self.down_bytes):
-                raise ScenarioError(
-                    "Job.network='none': allowed 'any', 'unmetered' or 'not_roaming' for a job that moves bytes"
-                )
-        for name in ("requires_charging", "requires_battery_not_low", "requires_device_idle",
-                     "requires_storage_not_low", "expedited", "checkpoints"):
-            check_type(o, name, getattr(self, name), bool, "True or False")
-        check_number(o, "min_latency_s", self.min_latency_s, lo=0.0, hi=MAX_AT_S)
-        if self.deadline_s is not None:
-            check_number(o, "deadline_s", self.deadline_s, lo=0.0, hi=MAX_AT_S)
-            if self.deadline_s < self.min_latency_s:
-                raise ScenarioError(
-                    f"Job.deadline_s={self.deadline_s!r}: allowed >= min_latency_s ({self.min_latency_s!r})"
-                )
-        if self.every_s is not None:
-            # JobInfo.Builder.build() throws for these (android-facts §3: periodic jobs have their own window)
-            if self.min_latency_s:
-                raise ScenarioError(f"Job.min_latency_s={self.min_latency_s!r}: allowed 0 for a periodic job")
-            if self.deadline_s is not None:
-                raise ScenarioError(f"Job.deadline_s={self.deadline_s!r}: allowed None for a periodic job")
-        check_choice(o, "backoff", self.backoff, BACKOFF_POLICIES)
-        check_number(o, "initial_backoff_s", self.initial_backoff_s, lo=0.0, hi=float(MAX_BACKOFF_DELAY_S),
-                     lo_open=True)
-        check_int(o, "fails", self.fails, lo=0, hi=1000)
-        if self.expedited:
-            if self.every_s is not None:
-                raise ScenarioError("Job.expedited=True: allowed only for a one-off job (every_s=None)")
-            if self.min_latency_s or self.deadline_s is not None:
-                raise ScenarioError("Job.expedited=True: allowed only without min_latency_s and deadline_s")
-            if self.requires_charging or self.requires_battery_not_low or self.requires_device_idle:
-                raise ScenarioError(
-                    "Job.expedited=True: allowed only with network and storage constraints "
-                    "(not requires_charging, requires_battery_not_low, requires_device_idle)"
-                )
-
-    @property
-    def needs_network(self) -> bool:
-        return self.up_bytes > 0 or self.down_bytes > 0
-
-    @property
-    def network_type(self) -> str:
-        """The network constraint in force: as given, else "any" for a job that moves bytes, else "none"."""
-        if self.network is not None:
-            return self.network
-        return "any" if self.needs_network else "none"
-
-    def start(self, host: WorkHost, app: str) -> None:
-        scheduler = getattr(host, "jobs", None)
-        if not isinstance(scheduler, JobScheduler):
-            raise TypeError("Job needs a host with a JobScheduler (run it with sim.run)")
-        scheduler.schedule(app, self)
-
-
-MECHANISMS["job"] = Job
+__all__ = ["JobScheduler"]
 
 
 class _JobState:
@@ -297,7 +140,7 @@ class _JobState:
         self.cacheable = False  # (set once the spec is adjusted: the verdict depends on no clock but the deadline)
         self.c_epoch = -1
         self.c_why = ""
-        self.c_qa: _AppQuota | None = None
+        self.c_qa: AppQuota | None = None
         self.c_qver = 0
         self.c_first = 0.0
 
@@ -318,7 +161,10 @@ class JobScheduler:
     (no backoff, stop on screen-on) are not modelled.
     """
 
-    def __init__(self, phone: Phone) -> None:
+    name: str = "jobscheduler"
+    kinds: tuple[str, ...] = ("job",)
+
+    def __init__(self, phone: ServiceHost) -> None:
         self.phone = phone
         self.api = phone.api_level
         self.jobs: list[_JobState] = []
@@ -331,21 +177,19 @@ class JobScheduler:
         self._quiet: tuple[float, bool, int] | None = None
         # quota records of each app a standby-bucket quota can apply to (a bucket, API 28+, not exempt; the bucket
         # and the exemption do not change during a run): whether it applies now depends on charging and foreground
-        self._quota: dict[str, _AppQuota] = {}
+        self._quota: dict[str, AppQuota] = {}
         if self.api >= QUOTA_TIME_API_LEVEL:
-            for app, bucket in phone.buckets.items():
-                if bucket is not None and not phone.exempt[app]:
-                    self._quota[app] = _AppQuota(QUOTAS[bucket], self.api)
+            for app in phone.apps:
+                bucket = phone.bucket(app)
+                if bucket is not None and not phone.exempt(app):
+                    self._quota[app] = AppQuota(QUOTAS[bucket], self.api)
         self._idle = False
         # _update's cache of _blocked verdicts: the pass state they depend on, and a number for each new one
         self._epoch = 0
         self._epoch_key: tuple[str, bool, bool, bool, str] | None = None
-        self._q_seen: _AppQuota | None = None  # (set by _blocked: the quota records it read, if any)
+        self._q_seen: AppQuota | None = None  # (set by _blocked: the quota records it read, if any)
         self._idle_gen = 0
         self._idle_wanted = False
-        self._seg_i = 0
-        self._open_segs: list[tuple[float, float, float]] = []
-        self._drained_closed = 0.0
         a = phone.assumptions
         self.idle_threshold_s = a.job_idle_threshold_s
         self.low_battery_pct = a.low_battery_pct
@@ -356,8 +200,8 @@ class JobScheduler:
         """The app calls JobScheduler.schedule() at spec.at_s."""
         n = sum(1 for j in self.jobs if j.app == app)
         js = _JobState(app, spec, "job" if n == 0 else f"job {n + 1}")
-        bucket = self.phone.buckets.get(app)  # (buckets and exemptions do not change during a run)
-        js.batched_app = bucket is not None and bucket != "active" and not self.phone.exempt[app]
+        bucket = self.phone.bucket(app)  # (buckets and exemptions do not change during a run)
+        js.batched_app = bucket is not None and bucket != "active" and not self.phone.exempt(app)
         self.jobs.append(js)
         self._adjust(js)
         # (a battery-level verdict changes as the battery drains, an expedited job's as its EJ quota's window slides)
@@ -464,7 +308,7 @@ class JobScheduler:
         was such a pass with the same `awake`, nothing can have changed in between, and this pass is skipped.
         """
         p = self.phone
-        now = p.env.now
+        now = p.now
         n = p.callbacks_run
         quiet = self._quiet
         if quiet is not None and quiet[2] == n - 1 and quiet[0] == now and quiet[1] == awake:
@@ -484,13 +328,13 @@ class JobScheduler:
             # TimeController sets no alarm for a job the deadline would not make ready (wouldBeReadyWithConstraint);
             # in deep Doze the alarm would be deferred anyway. The job runs when what it waits for arrives.
             return
-        p.hold(t, t + p.assumptions.alarm_hold_s, "system", "job_alarm")
+        p.wakeup_alarm("job_alarm")
         self.update(True)
 
     def _timer(self, at: float, wake: bool = False) -> None:
         """A check at time `at` (deduplicated); non-waking unless `wake`."""
         p = self.phone
-        at = max(at, p.now + _EPS_S)  # never a check at "now" again: that could loop at one instant
+        at = max(at, p.now + EPS_S)  # never a check at "now" again: that could loop at one instant
         if at >= p.duration_s or at in self._timers:
             return
         self._timers.add(at)
@@ -515,8 +359,7 @@ class JobScheduler:
         def fire() -> None:
             if gen == self._idle_gen:
                 self._idle = True
-                now = self.phone.now
-                self.phone.hold(now, now + self.phone.assumptions.alarm_hold_s, "system", "job_idle")
+                self.phone.wakeup_alarm("job_idle")
                 self.update(True)
 
         self.phone.schedule(self.idle_threshold_s, fire)
@@ -568,8 +411,7 @@ class JobScheduler:
         # none of them now: _blocked would return the same and do nothing else (it would set no timer, and its
         # _prune would be a no-op). This keeps a pass over jobs that keep waiting (for the concurrency limit, say)
         # from costing a full check of each.
-        doze = p.doze
-        key = (p.network, p.charging, self._idle, doze.deep == "idle" or doze.light == "idle", p.foreground)
+        key = (p.network, p.charging, self._idle, p.doze_idle(), p.foreground)
         if key != self._epoch_key:
             self._epoch_key = key
             self._epoch += 1
@@ -653,10 +495,8 @@ class JobScheduler:
             if js.idle and not self._idle:
                 return "idle"
         ej = js.expedited and self._treat_as_ej(js, t)
-        if not ej and not p.exempt[js.app]:
-            doze = p.doze
-            if doze.deep == "idle" or doze.light == "idle":
-                return "doze"  # android-facts §1c: jobs deferred to the maintenance window (light Doze too)
+        if not ej and not p.exempt(js.app) and p.doze_idle():
+            return "doze"  # android-facts §1c: jobs deferred to the maintenance window (light Doze too)
         if not ej:
             qa = self._quota.get(js.app)  # (the test of _applies, inline: this runs for every job on every pass)
             if qa is None or p.charging or p.foreground == js.app:
@@ -670,7 +510,7 @@ class JobScheduler:
         return ""
 
     # -- quotas (android-facts §2b) ----------------------------------------------------------------------------------
-    def _applies(self, app: str) -> _AppQuota | None:
+    def _applies(self, app: str) -> AppQuota | None:
         """The app's quota records if its standby-bucket quota applies now (not charging, not in front), else None."""
         qa = self._quota.get(app)
         if qa is None:
@@ -680,7 +520,7 @@ class JobScheduler:
             return None
         return qa
 
-    def _quota_block(self, qa: _AppQuota, t: float) -> tuple[str, float | None]:
+    def _quota_block(self, qa: AppQuota, t: float) -> tuple[str, float | None]:
         """("quota", time it may be back in quota) or ("", None), for an app whose quota applies (_applies)."""
         sessions, starts, total = self._prune(qa, t)
         if (total < qa.time_bound and total < qa.day_bound and len(starts) < qa.few_starts
@@ -695,15 +535,15 @@ class JobScheduler:
         buffer = IN_QUOTA_BUFFER_S if api >= QUOTA_COUNT_API_LEVEL else 0.0
         untils: list[float] = []
         # (each check runs only when the cheap bound says it might bite)
-        if q.job_time_s < q.job_window_s and total >= q.job_time_s - buffer - _EPS_S:
+        if q.job_time_s < q.job_window_s and total >= q.job_time_s - buffer - EPS_S:
             # (ACTIVE is skipped: its window equals its allowed time, "ACTIVE apps can run jobs at any time")
-            used = _used(sessions, t - q.job_window_s, t)
-            if q.job_time_s - used < buffer - _EPS_S or used >= q.job_time_s - _EPS_S:
-                untils.append(_back_in_quota(sessions, t, q.job_window_s, used - (q.job_time_s - buffer)))
-        if api >= QUOTA_COUNT_API_LEVEL and total >= MAX_EXECUTION_TIME_S - buffer - _EPS_S:
-            used24 = _used(sessions, t - DAY_S, t)
-            if MAX_EXECUTION_TIME_S - used24 < buffer - _EPS_S:
-                untils.append(_back_in_quota(sessions, t, DAY_S, used24 - (MAX_EXECUTION_TIME_S - buffer)))
+            in_window = used(sessions, t - q.job_window_s, t)
+            if q.job_time_s - in_window < buffer - EPS_S or in_window >= q.job_time_s - EPS_S:
+                untils.append(back_in_quota(sessions, t, q.job_window_s, in_window - (q.job_time_s - buffer)))
+        if api >= QUOTA_COUNT_API_LEVEL and total >= MAX_EXECUTION_TIME_S - buffer - EPS_S:
+            used24 = used(sessions, t - DAY_S, t)
+            if MAX_EXECUTION_TIME_S - used24 < buffer - EPS_S:
+                untils.append(back_in_quota(sessions, t, DAY_S, used24 - (MAX_EXECUTION_TIME_S - buffer)))
         if api >= QUOTA_COUNT_API_LEVEL:
             n = len(starts)
             for window, limit in ((q.job_window_s, q.max_jobs),
@@ -726,7 +566,7 @@ class JobScheduler:
         qa.fast_ver = -1
         return "quota", max(untils)
 
-    def _remaining_quota_s(self, qa: _AppQuota | None, t: float) -> float:
+    def _remaining_quota_s(self, qa: AppQuota | None, t: float) -> float:
         """Job time left in the app's quota (inf when no quota applies); `qa` is _applies(app)."""
         if qa is None:
             return math.inf
@@ -734,13 +574,13 @@ class JobScheduler:
         sessions, _starts, total = self._prune(qa, t)
         left = math.inf
         if q.job_time_s < q.job_window_s:
-            left = q.job_time_s - (_used(sessions, t - q.job_window_s, t) if total > 0 else 0.0)
+            left = q.job_time_s - (used(sessions, t - q.job_window_s, t) if total > 0 else 0.0)
         if self.api >= QUOTA_COUNT_API_LEVEL and total > MAX_EXECUTION_TIME_S - RUNTIME_FREE_QUOTA_MAX_LIMIT_S:
-            left = min(left, MAX_EXECUTION_TIME_S - _used(sessions, t - DAY_S, t))
+            left = min(left, MAX_EXECUTION_TIME_S - used(sessions, t - DAY_S, t))
         return max(0.0, left)
 
     @staticmethod
-    def _prune(qa: _AppQuota, t: float) -> tuple[list[list[float]], list[float], float]:
+    def _prune(qa: AppQuota, t: float) -> tuple[list[list[float]], list[float], float]:
         """The app's quota records with what ended over 24 h ago dropped, and their total session time."""
         sessions = qa.sessions
         starts = qa.starts
@@ -766,13 +606,13 @@ class JobScheduler:
         qa = self._applies(app)
         if qa is None:
             return math.inf
-        return max(0.0, qa.q.ej_time_s - _used(qa.ej, t - DAY_S, t))
+        return max(0.0, qa.q.ej_time_s - used(qa.ej, t - DAY_S, t))
 
     def _treat_as_ej(self, js: _JobState, t: float) -> bool:
         """An expedited job runs as one while the app has expedited-job quota (android-facts §2b), else as regular."""
         return js.expedited and self._ej_left_s(js.app, t) >= IN_QUOTA_BUFFER_S
 
-    def _limit_s(self, js: _JobState, t: float, ej: bool, qa: _AppQuota | None) -> tuple[float, str]:
+    def _limit_s(self, js: _JobState, t: float, ej: bool, qa: AppQuota | None) -> tuple[float, str]:
         """How long this run may last, and what stops it there ("limit" or "quota"); `ej` and `qa` are
         _treat_as_ej(js, t) and _applies(js.app)."""
         api = self.api
@@ -819,7 +659,7 @@ class JobScheduler:
             sessions = qa.sessions
             if sessions and sessions[-1][1] + TIMING_SESSION_COALESCING_S >= t:
                 session = sessions[-1]
-                _extend(qa, session, t + chunk)
+                extend(qa, session, t + chunk)
             else:
                 session = [t, t + chunk]
                 sessions.append(session)
@@ -833,7 +673,7 @@ class JobScheduler:
         def done(rec: WorkRecord) -> None:
             if session is not None and not ej:
                 assert qa is not None
-                _extend(qa, session, rec.end_s)
+                extend(qa, session, rec.end_s)
             elif session is not None:
                 session[1] = max(session[1], rec.end_s)
             self._finished(js, gen, rec, chunk, stopped, stopper, limit)
@@ -903,33 +743,41 @@ class JobScheduler:
 
     # -- battery level (for requiresBatteryNotLow) ---------------------------------------------------------------------
     def _battery_low(self, t: float) -> bool:
-        """Low while unplugged at or below the low-battery level (BatteryService clears it when plugged in).
-
-        The level is estimated from the energy booked so far (the CPU's awake time is only known at the end of the
-        run, so it is left out here)."""
+        """Low while unplugged at or below the low-battery level (BatteryService clears it when plugged in)."""
         p = self.phone
-        if p.charging:
-            return False
-        segs = p.segments
-        for i in range(self._seg_i, len(segs)):
-            t0, t1, ma, _ = segs[i]
-            self._open_segs.append((t0, t1, ma))
-        self._seg_i = len(segs)
-        partial = 0.0
-        keep: list[tuple[float, float, float]] = []
-        for t0, t1, ma in self._open_segs:
-            if t1 <= t:
-                self._drained_closed += ma * (t1 - t0) / 3600.0
-            else:
-                keep.append((t0, t1, ma))
-                if t0 < t:
-                    partial += ma * (t - t0) / 3600.0
-        self._open_segs = keep
-        drained = self._drained_closed + partial + p.power.cpu_suspend_ma * t / 3600.0
-        charged = sum(b - a for a, b in p.charging_spans()) * p.assumptions.charge_current_ma / 3600.0
-        cap = p.power.battery_capacity_mah
-        level = min(cap, cap * p.scenario.device.battery_start_pct / 100.0 + charged) - drained
-        return 100.0 * level / cap <= self.low_battery_pct
+        return not p.charging and p.battery_pct(t) <= self.low_battery_pct
+
+    # -- the system-service protocol (sim.service.SystemService) -------------------------------------------------------
+    def submit(self, app: str, mechanism: Any) -> None:
+        """The app calls JobScheduler.schedule() with `mechanism` (a sim.Job) at its `at_s`."""
+        self.schedule(app, mechanism)
+
+    def changed(self, what: str) -> None:
+        if what == "screen":
+            self.screen_changed(self.phone.now, self.phone.screen_on)
+        elif what == "wake":
+            self.woke()
+        else:
+            self.update(True)
+
+    def summary(self, t_end: float) -> dict[str, float]:
+        st = self.stats
+        return {
+            "job_runs": float(st["runs"]),
+            "job_deferred": float(st["deferred"]),
+            "job_failed": float(st["failed"]),
+            "job_stopped_at_limit": float(st["stopped"] - st["quota_stopped"]),
+            "job_stopped_by_quota": float(st["quota_stopped"]),
+            "job_pending_at_end": float(self.pending_at_end(t_end)),
+        }
+
+    def notes(self) -> list[str]:
+        out: list[str] = []
+        self.finish_notes(out.append)
+        return out
+
+    def lanes(self, t_end: float) -> list[StateSpan]:
+        return []
 
     # -- the end of the run --------------------------------------------------------------------------------------------
     def waiting(self, app: str, t_end: float) -> list[tuple[float, float]]:
@@ -969,7 +817,7 @@ class JobScheduler:
                 add(f"{app}: {qstops} job run(s) stopped when the app's standby-bucket quota ran out "
                     "(QuotaController, android-facts §2b)")
             if waits.get("quota"):
-                bucket = self.phone.buckets.get(app)
+                bucket = self.phone.bucket(app)
                 if bucket is not None:
                     q = QUOTAS[bucket]
                     add(f"{app}: jobs held by the {bucket!r} bucket's quota on battery: {q.job_time_s / 60:g} min of "
@@ -985,62 +833,3 @@ _WAIT_WHY = (
 )
 
 
-class _AppQuota:
-    """One app's records for its standby-bucket quota (QuotaController's timing sessions and job starts)."""
-
-    __slots__ = ("day_bound", "ej", "fast_first", "fast_ver", "few_sessions", "few_starts", "max_end", "q", "sessions",
-                 "starts", "time_bound", "total", "ver")
-
-    def __init__(self, q: BucketQuota, api: int) -> None:
-        self.q = q
-        self.sessions: list[list[float]] = []  # quota-counted job sessions: [start, end], in order of start
-        self.starts: list[float] = []  # quota-counted job starts, in time order
-        self.total = 0.0  # session time in `sessions` (an upper bound on any window's use)
-        self.ej: list[list[float]] = []  # expedited-job sessions
-        self.ver = 0  # changes whenever `sessions`, `starts` or `total` change
-        self.max_end = -math.inf  # no session in `sessions` ends after this
-        # `ver` when JobScheduler._quota_block last took its fast path (-1: it did not), and the earliest time in
-        # the records then (a session's end or a start: _prune drops nothing while the cut is before it)
-        self.fast_ver = -1
-        self.fast_first = 0.0
-        # JobScheduler._quota_block's cheap bounds: below all of them no quota check can bite
-        buffer = IN_QUOTA_BUFFER_S if api >= QUOTA_COUNT_API_LEVEL else 0.0
-        self.time_bound = q.job_time_s - buffer - _EPS_S if q.job_time_s < q.job_window_s else math.inf
-        self.day_bound = MAX_EXECUTION_TIME_S - buffer - _EPS_S if api >= QUOTA_COUNT_API_LEVEL else math.inf
-        self.few_starts = min(q.max_jobs, MAX_JOB_COUNT_PER_RATE_LIMITING_WINDOW) if api >= QUOTA_COUNT_API_LEVEL \
-            else math.inf
-        self.few_sessions = q.max_sessions if api >= QUOTA_SESSION_API_LEVEL else math.inf
-
-
-def _extend(qa: _AppQuota, session: list[float], end: float) -> None:
-    """Lengthen one of the app's sessions to `end` (never shortening it)."""
-    if end > session[1]:
-        qa.ver += 1
-        qa.max_end = max(qa.max_end, end)
-        qa.total = qa.total + end - session[1]
-        session[1] = end
-
-
-def _used(sessions: list[list[float]], lo: float, hi: float) -> float:
-    """Session time inside [lo, hi]."""
-    total = 0.0
-    for a, b in sessions:
-        if b <= lo:
-            continue
-        total += min(b, hi) - max(a, lo) if min(b, hi) > max(a, lo) else 0.0
-    return total
-
-
-def _back_in_quota(sessions: list[list[float]], t: float, window: float, excess: float) -> float:
-    """When enough of the sessions in [t - window, t] will have slid out of the window to free `excess` seconds."""
-    lo = t - window
-    need = excess + _EPS_S
-    for a, b in sessions:
-        if b <= lo:
-            continue
-        a = max(a, lo)
-        b = min(b, t)
-        if b - a >= need:
-            return a + need + window
-        need -= b - a
-    return t + window
