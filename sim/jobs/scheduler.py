@@ -31,6 +31,7 @@ from sim.jobs.spec import (
     MIN_FLEX_S,
     MIN_PERIOD_S,
     MIN_READY_NON_ACTIVE_JOBS_COUNT,
+    PERIODIC_JOB_WINDOW_BUFFER_S,
     PERIODIC_LIMITS_API_LEVEL,
     QUOTA_COUNT_API_LEVEL,
     QUOTA_SESSION_API_LEVEL,
@@ -91,6 +92,8 @@ class _JobState:
         "spec",
         "stops",
         "storage",
+        "wait_acc",
+        "wait_since",
         "waited",
         "waits",
         "window_end",
@@ -117,7 +120,9 @@ class _JobState:
         self.window_end = 0.0  # periodic: the end of the period being served
         self.deadline_overrides = False
         self.due = 0.0
-        self.waited = ""
+        self.waited = ""  # what holds the job back now ("" if nothing)
+        self.wait_since = 0.0  # since when `waited` has held it back
+        self.wait_acc: dict[str, float] = {}  # how long each reason has held it back since it was due
         self.delay_ok = False
         self.gen = 0
         self.failures = 0
@@ -252,11 +257,16 @@ class JobScheduler:
         period = float(spec.every_s)
         if self.api >= PERIODIC_LIMITS_API_LEVEL:
             if period < MIN_PERIOD_S:
+                flex_note = (f", in the last {max(float(spec.every_s), float(MIN_FLEX_S)):g} s of each period "
+                             "(setPeriodic(interval) uses the interval as its flex, JobInfo.MIN_FLEX_MILLIS)"
+                             if spec.flex_s is None else "")
                 note(f"{who}: periodic job every {period:g} s raised to {MIN_PERIOD_S} s: Android 7+ allows no "
                      "shorter period (JobInfo.MIN_PERIOD_MILLIS, android-facts §3); it runs at most once per "
-                     "15 minutes")
+                     f"15 minutes{flex_note}")
                 period = float(MIN_PERIOD_S)
-            asked = period if spec.flex_s is None else float(spec.flex_s)
+            # setPeriodic(interval) is setPeriodic(interval, interval): the flex asked is the interval as given,
+            # before the period is raised (JobInfo.Builder.setPeriodic, android-facts §3)
+            asked = float(spec.every_s) if spec.flex_s is None else float(spec.flex_s)
             floor = max(period * MIN_FLEX_PERCENT / 100.0, float(MIN_FLEX_S))
             flex = min(max(asked, floor), period)
             if spec.flex_s is not None and flex != asked:
@@ -283,6 +293,8 @@ class JobScheduler:
         js.latest = latest
         js.due = earliest if due is None else due
         js.waited = waited
+        js.wait_since = js.due
+        js.wait_acc = {}
         js.delay_ok = False
         gen = js.gen
         if earliest > now and earliest < p.duration_s:
@@ -398,8 +410,8 @@ class JobScheduler:
                 if js.ready_at > t:
                     continue
                 self.sleepers += 1
-                if not js.delay_ok:
-                    js.waited = "asleep"
+                if not js.delay_ok and js.waited != "asleep":
+                    _held(js, "asleep", t)
             return
         ready: list[_JobState] = []
         self.sleepers = 0
@@ -426,7 +438,8 @@ class JobScheduler:
                 if qa is None or (qa.ver == js.c_qver and cut < js.c_first):
                     why = js.c_why
                     if why:
-                        js.waited = why
+                        if js.waited != why:
+                            _held(js, why, t)
                         continue
                     ready.append(js)
                     continue
@@ -445,7 +458,8 @@ class JobScheduler:
                     js.c_qver = qa.ver
                     js.c_first = qa.fast_first
             if why:
-                js.waited = why
+                if js.waited != why:
+                    _held(js, why, t)
                 continue
             ready.append(js)
         if not ready:
@@ -457,12 +471,14 @@ class JobScheduler:
                 for js in batchable:
                     if js.first_batched is None:
                         js.first_batched = t
-                    js.waited = "batch"
+                    if js.waited != "batch":
+                        _held(js, "batch", t)
                     self._timer(js.first_batched + MAX_NON_ACTIVE_JOB_BATCH_DELAY_S)
                 return
         for js in ready:
             if self.running >= CONCURRENCY_LIMIT:
-                js.waited = "concurrency"
+                if js.waited != "concurrency":
+                    _held(js, "concurrency", t)
                 continue
             self._start(js, t)
 
@@ -646,8 +662,9 @@ class JobScheduler:
         js.ready_at = math.inf
         js.first_batched = None
         self.running += 1
-        if js.waited:
-            js.waits[js.waited] = js.waits.get(js.waited, 0) + 1
+        longest = _longest_wait(js, t)
+        if longest:
+            js.waits[longest] = js.waits.get(longest, 0) + 1
             self.stats["deferred"] += 1
         session: list[float] | None = None
         if ej and qa is not None:
@@ -666,7 +683,8 @@ class JobScheduler:
                 qa.total = qa.total + chunk
                 qa.max_end = max(qa.max_end, t + chunk)
         kind = "periodic" if spec.every_s is not None else "expedited" if ej else "one-off"
-        waited = f", waited for {js.waited} {t - js.due:.0f} s" if js.waited and t > js.due else ""
+        waited = (", waited " + ", ".join(f"{k} {v:.0f} s" for k, v in js.wait_acc.items())
+                  if longest and t > js.due else "")
         p.event(t, "job_start", js.app, f"{js.label} ({kind}){waited}; may run {limit:.0f} s")
         gen = js.gen
 
@@ -678,7 +696,7 @@ class JobScheduler:
                 session[1] = max(session[1], rec.end_s)
             self._finished(js, gen, rec, chunk, stopped, stopper, limit)
 
-        p.start_work(min(js.due, t), t, app, chunk, up, down, "job", done, js.waited)
+        p.start_work(min(js.due, t), t, app, chunk, up, down, "job", done, longest)
         js.send_bytes = not spec.checkpoints  # a checkpointed continuation does not fetch again
         js.runs += 1
         self.stats["runs"] += 1
@@ -731,15 +749,31 @@ class JobScheduler:
         self._set_window(js, t + delay, None, due=t, waited="backoff")
 
     def _next_period(self, js: _JobState, t: float) -> None:
-        """The next period's window (JobSchedulerService.getRescheduleJobForPeriodic): the next period if the job
-        ran in its window, else the first period that ends after now."""
-        end = js.window_end
-        if t > end:
-            end += js.period * (math.floor((t - end) / js.period) + 1)
+        """The next window of a periodic job that finished at t: JobSchedulerService.getRescheduleJobForPeriodic
+        (Android 13-15 source; the rule for older releases differs in detail and is not modelled separately).
+
+        The new window keeps to the grid of the original one (its end is `window_end` plus whole periods). A run
+        that finished inside its window, less than period/6 (and less than 30 min) before the window's end, pushes
+        the next window's start back by what is missing (PERIODIC_JOB_WINDOW_BUFFER). A late run counts for the
+        window it was due in, so that window is never offered again, and the next window is skipped too when it
+        would open less than flex/6 after the finish."""
+        period, flex = js.period, js.flex
+        latest = js.window_end
+        diff = abs(t - latest)
+        buffer = 0.0
+        if t > latest:
+            skipped = math.floor(diff / period) + 1  # (+1: the window the job was due in)
+            if period != flex and period - flex - math.fmod(diff, period) <= flex / 6:
+                skipped += 1  # "ran too close to next window"
+            new_latest = latest + period * skipped
         else:
-            end += js.period
-        js.window_end = end
-        self._set_window(js, end - js.flex, end)
+            new_latest = latest + period
+            if diff < PERIODIC_JOB_WINDOW_BUFFER_S and diff < period / 6:
+                buffer = min(float(PERIODIC_JOB_WINDOW_BUFFER_S), period / 6 - diff)
+        if new_latest < t:  # (cannot happen with the arithmetic above; AOSP guards it the same way)
+            new_latest = t + period
+        js.window_end = new_latest
+        self._set_window(js, new_latest - min(flex, period - buffer), new_latest)
 
     # -- battery level (for requiresBatteryNotLow) ---------------------------------------------------------------------
     def _battery_low(self, t: float) -> bool:
@@ -833,3 +867,18 @@ _WAIT_WHY = (
 )
 
 
+def _held(js: _JobState, why: str, t: float) -> None:
+    """From t on, `why` holds the job back ("" for nothing): the time the reason before it held it is added up."""
+    if js.waited and t > js.wait_since:
+        js.wait_acc[js.waited] = js.wait_acc.get(js.waited, 0.0) + (t - js.wait_since)
+    js.waited = why
+    js.wait_since = t
+
+
+def _longest_wait(js: _JobState, t: float) -> str:
+    """The reason that held the job back longest since it was due (WorkRecord.waited_for), "" if none did."""
+    _held(js, "", t)
+    acc = js.wait_acc
+    if not acc:
+        return ""
+    return max(acc, key=acc.__getitem__)

@@ -48,6 +48,9 @@ QUOTA_TIME_API_LEVEL = 28  # android-facts §2b: execution time per window, Andr
 QUOTA_COUNT_API_LEVEL = 29  # android-facts §2b: job counts, in-quota buffer, 4 h/24 h, rate limit: Android 10+
 QUOTA_SESSION_API_LEVEL = 30  # android-facts §2b: session counts, Android 11+
 DAY_S = 24 * 3600
+# JobSchedulerService.PERIODIC_JOB_WINDOW_BUFFER = 30 * MINUTE_IN_MILLIS (getRescheduleJobForPeriodic, Android 13-15
+# source, apex/jobscheduler/service/java/com/android/server/job/JobSchedulerService.java)
+PERIODIC_JOB_WINDOW_BUFFER_S = 30 * 60
 
 # ASSUMPTION: how long the screen must stay off before JobScheduler calls the device idle. AOSP's
 # DeviceIdlenessTracker (aosp-mirror/platform_frameworks_base, apex/jobscheduler/service/java/com/android/server/
