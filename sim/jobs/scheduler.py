@@ -20,10 +20,12 @@ from sim.jobs.spec import (
     BATTERY_STORAGE_API_LEVEL,
     CONCURRENCY_LIMIT,
     DAY_S,
+    EJ_GRACE_PERIOD_TOP_APP_S,
     EXECUTING_TIMESLICE_API21_S,
     EXECUTING_TIMESLICE_S,
     EXPEDITED_API_LEVEL,
     FORCE_BATCH_API_LEVEL,
+    HEARTBEAT_API_LEVEL,
     JOB_API_LEVEL,
     MAX_NON_ACTIVE_JOB_BATCH_DELAY_S,
     MIN_BACKOFF_S,
@@ -40,6 +42,8 @@ from sim.jobs.spec import (
     RUNTIME_FREE_QUOTA_MAX_LIMIT_S,
     RUNTIME_MIN_EJ_GUARANTEE_S,
     RUNTIME_MIN_GUARANTEE_S,
+    STANDBY_BEATS,
+    STANDBY_HEARTBEAT_S,
     Job,
     backoff_delay_s,
 )
@@ -75,6 +79,7 @@ class _JobState:
         "fails_left",
         "failures",
         "first_batched",
+        "fresh_at",
         "flex",
         "gen",
         "idle",
@@ -134,6 +139,7 @@ class _JobState:
         # `earliest` while the job is neither running nor done, else inf: a pass considers the job iff now >= this
         self.ready_at = 0.0
         self.first_batched: float | None = None
+        self.fresh_at = -1.0  # the instant the app scheduled it, if it was ready then
         self.runs = 0
         self.stops = 0
         self.quota_stops = 0
@@ -177,7 +183,7 @@ class JobScheduler:
         self.sleepers = 0  # jobs whose delay expired while the phone slept
         self._busy = False
         self._again = False
-        self._timers: set[float] = set()
+        self._timers: set[tuple[float, bool]] = set()
         # (time, awake, Phone.callbacks_run) of the last timer callback that was a pass starting no job (see _pass)
         self._quiet: tuple[float, bool, int] | None = None
         # quota records of each app a standby-bucket quota can apply to (a bucket, API 28+, not exempt; the bucket
@@ -195,6 +201,9 @@ class JobScheduler:
         self._q_seen: AppQuota | None = None  # (set by _blocked: the quota records it read, if any)
         self._idle_gen = 0
         self._idle_wanted = False
+        self._fg = ""  # the app in front, as last heard
+        self._grace_until: dict[str, float] = {}  # end of each app's expedited-job grace after leaving the front
+        self._last_run: dict[str, float] = {}  # Android 9: when each app's last job started (for heartbeats)
         a = phone.assumptions
         self.idle_threshold_s = a.job_idle_threshold_s
         self.low_battery_pct = a.low_battery_pct
@@ -210,7 +219,9 @@ class JobScheduler:
         self.jobs.append(js)
         self._adjust(js)
         # (a battery-level verdict changes as the battery drains, an expedited job's as its EJ quota's window slides)
-        js.cacheable = not js.battery and not js.expedited
+        # (and on Android 9 a non-ACTIVE app's heartbeat verdict as time passes)
+        js.cacheable = not js.battery and not js.expedited and not (self.api == HEARTBEAT_API_LEVEL
+                                                                     and js.batched_app)
         p = self.phone
         if spec.requires_device_idle and not self._idle_wanted:
             self._idle_wanted = True
@@ -229,6 +240,8 @@ class JobScheduler:
             latest = at + float(spec.deadline_s) if spec.deadline_s is not None else None
             js.deadline_overrides = latest is not None
             self._set_window(js, earliest, latest)
+        if js.earliest == at:
+            js.fresh_at = at
         if js.earliest == at and at > p.now:
             # The app is running when it calls schedule(): a job it may run at once starts then (as at a wakeup).
             gen = js.gen
@@ -347,12 +360,14 @@ class JobScheduler:
         """A check at time `at` (deduplicated); non-waking unless `wake`."""
         p = self.phone
         at = max(at, p.now + EPS_S)  # never a check at "now" again: that could loop at one instant
-        if at >= p.duration_s or at in self._timers:
+        if at >= p.duration_s or (at, wake) in self._timers:
             return
-        self._timers.add(at)
+        self._timers.add((at, wake))
 
         def fire() -> None:
-            self._timers.discard(at)
+            self._timers.discard((at, wake))
+            if wake and not p.awake():
+                p.wakeup_alarm("job_check")
             self.update(True if wake else p.awake())
 
         p.schedule(max(0.0, at - p.now), fire)
@@ -473,7 +488,11 @@ class JobScheduler:
                         js.first_batched = t
                     if js.waited != "batch":
                         _held(js, "batch", t)
-                    self._timer(js.first_batched + MAX_NON_ACTIVE_JOB_BATCH_DELAY_S)
+                    # AOSP sets no alarm for the batching delay: held jobs are looked at again when something else
+                    # makes JobScheduler check (MaybeReadyJobQueueFunctor). ASSUMPTION: on the charger the battery's
+                    # level changes (BatteryService's updates, every ~1 % of charge) wake the phone often enough that
+                    # a check comes when the delay ends; on battery the check waits for the phone's next wakeup.
+                    self._timer(js.first_batched + MAX_NON_ACTIVE_JOB_BATCH_DELAY_S, wake=p.charging)
                 return
         for js in ready:
             if self.running >= CONCURRENCY_LIMIT:
@@ -490,6 +509,12 @@ class JobScheduler:
             return False
         if self.phone.foreground == js.app:
             return False
+        if t == js.fresh_at:
+            return False  # ready when scheduled: straight to the pending queue (scheduleAsPackage), no batching
+        if js.failures > 0:
+            return False  # a retried job is not batched (getNumFailures() > 0, MaybeReadyJobQueueFunctor)
+        if js.deadline_overrides and js.latest is not None and t >= js.latest:
+            return False  # a passed deadline runs the job now (TimeController -> onRunJobNow, no batching)
         return js.first_batched is None or t - js.first_batched < MAX_NON_ACTIVE_JOB_BATCH_DELAY_S
 
     def _blocked(self, js: _JobState, t: float) -> str:
@@ -513,6 +538,16 @@ class JobScheduler:
         ej = js.expedited and self._treat_as_ej(js, t)
         if not ej and not p.exempt(js.app) and p.doze_idle():
             return "doze"  # android-facts §1c: jobs deferred to the maintenance window (light Doze too)
+        if self.api == HEARTBEAT_API_LEVEL and js.batched_app and not p.charging and p.foreground != js.app:
+            # Android 9's standby heartbeats (app idle parole while charging; a uid in front is active)
+            last = self._last_run.get(js.app)
+            bucket = p.bucket(js.app)
+            if last is not None and bucket is not None:
+                beats = STANDBY_BEATS[bucket]
+                passed = math.floor(t / STANDBY_HEARTBEAT_S) - math.floor(last / STANDBY_HEARTBEAT_S)
+                if 0 < passed < beats:
+                    self._timer((math.floor(last / STANDBY_HEARTBEAT_S) + beats) * STANDBY_HEARTBEAT_S)
+                    return "standby"
         if not ej:
             qa = self._quota.get(js.app)  # (the test of _applies, inline: this runs for every job on every pass)
             if qa is None or p.charging or p.foreground == js.app:
@@ -624,9 +659,14 @@ class JobScheduler:
             return math.inf
         return max(0.0, qa.q.ej_time_s - used(qa.ej, t - DAY_S, t))
 
+    def _ej_exempt(self, app: str, t: float) -> bool:
+        """The app is in front, or left it less than a minute ago: its expedited jobs are not held to (or charged
+        to) the expedited-job quota (QuotaController's top-app grace, android-facts §2b)."""
+        return self.phone.foreground == app or t < self._grace_until.get(app, -math.inf)
+
     def _treat_as_ej(self, js: _JobState, t: float) -> bool:
         """An expedited job runs as one while the app has expedited-job quota (android-facts §2b), else as regular."""
-        return js.expedited and self._ej_left_s(js.app, t) >= IN_QUOTA_BUFFER_S
+        return js.expedited and (self._ej_exempt(js.app, t) or self._ej_left_s(js.app, t) >= IN_QUOTA_BUFFER_S)
 
     def _limit_s(self, js: _JobState, t: float, ej: bool, qa: AppQuota | None) -> tuple[float, str]:
         """How long this run may last, and what stops it there ("limit" or "quota"); `ej` and `qa` are
@@ -667,7 +707,11 @@ class JobScheduler:
             js.waits[longest] = js.waits.get(longest, 0) + 1
             self.stats["deferred"] += 1
         session: list[float] | None = None
-        if ej and qa is not None:
+        if self.api == HEARTBEAT_API_LEVEL:
+            self._last_run[app] = t  # (LocalService.noteJobStart records the heartbeat)
+        if ej and qa is not None and self._ej_exempt(app, t):
+            pass  # not charged to the expedited-job quota
+        elif ej and qa is not None:
             session = [t, t + chunk]
             qa.ej.append(session)
         elif qa is not None:
@@ -787,6 +831,13 @@ class JobScheduler:
         self.schedule(app, mechanism)
 
     def changed(self, what: str) -> None:
+        fg = self.phone.foreground
+        if fg != self._fg:
+            if self._fg:
+                until = self.phone.now + EJ_GRACE_PERIOD_TOP_APP_S
+                self._grace_until[self._fg] = until
+                self._timer(until)
+            self._fg = fg
         if what == "screen":
             self.screen_changed(self.phone.now, self.phone.screen_on)
         elif what == "wake":

@@ -44,7 +44,17 @@ CONCURRENCY_LIMIT = 16  # android-facts §3: JobConcurrencyManager MAX_JOB_CONTE
 FORCE_BATCH_API_LEVEL = 31  # android-facts §3: batching of non-ACTIVE-bucket jobs, Android 12+
 MIN_READY_NON_ACTIVE_JOBS_COUNT = 5  # android-facts §3: DEFAULT_MIN_READY_NON_ACTIVE_JOBS_COUNT
 MAX_NON_ACTIVE_JOB_BATCH_DELAY_S = 31 * 60  # android-facts §3: DEFAULT_MAX_NON_ACTIVE_JOB_BATCH_DELAY_MS
-QUOTA_TIME_API_LEVEL = 28  # android-facts §2b: execution time per window, Android 9-15
+QUOTA_TIME_API_LEVEL = 29  # android-facts §2, §2b: QuotaController's execution time per window, Android 10-15
+# Android 9 (API 28) deferred non-ACTIVE apps' jobs by standby heartbeats instead (android-facts §2, "Android 9 is
+# different"; JobSchedulerService.isReadyToBeExecutedLocked, android-9 source): one beat every 11 min
+# (DEFAULT_STANDBY_HEARTBEAT_TIME), and an app's job may not run while 1..beats-1 beats have passed since the app's
+# last job started (DEFAULT_STANDBY_{WORKING,FREQUENT,RARE}_BEATS = 11, 43, 130).
+HEARTBEAT_API_LEVEL = 28
+STANDBY_HEARTBEAT_S = 11 * 60
+STANDBY_BEATS = {"active": 0, "working_set": 11, "frequent": 43, "rare": 130, "restricted": 130}
+# android-facts §2b: DEFAULT_EJ_GRACE_PERIOD_TOP_APP_MS = 1 min: for a minute after its app leaves the front, an
+# expedited job keeps its exemption from the expedited-job quota (QuotaController.mTopAppGraceCache)
+EJ_GRACE_PERIOD_TOP_APP_S = 60
 QUOTA_COUNT_API_LEVEL = 29  # android-facts §2b: job counts, in-quota buffer, 4 h/24 h, rate limit: Android 10+
 QUOTA_SESSION_API_LEVEL = 30  # android-facts §2b: session counts, Android 11+
 DAY_S = 24 * 3600

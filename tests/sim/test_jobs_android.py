@@ -90,3 +90,70 @@ def test_cold_start_counts_once():
     day = Day(screen=(Session(0, DAY),), network_default="wifi")
     r = _run(Job(every_s=3600, cpu_s=1.0), day)
     assert [w.end_s - w.start_s for w in r.work[:2]] == [1.0 + COLD, 1.0]
+
+
+# -- 7. Android 9 defers non-ACTIVE apps' jobs by standby heartbeats; QuotaController from Android 10 ---------------
+def _every_15_min(api, bucket):
+    day = Day(screen=(Session(0, DAY),), network_default="wifi")  # awake all day, unplugged, nobody's app in front
+    return _run(Job(every_s=900, cpu_s=1.0), day, api=api, bucket=bucket, duration=12 * H)
+
+
+@pytest.mark.parametrize(("bucket", "beats"), [("working_set", 11), ("frequent", 43), ("rare", 130)])
+def test_android_9_runs_a_non_active_apps_jobs_a_bucket_of_heartbeats_apart(bucket, beats):
+    r = _every_15_min(28, bucket)
+    beat = [int(w.start_s // 660) for w in r.work]  # the standby heartbeat (11 min) each run started in
+    # after a run, the app's jobs may not start while 1 .. beats-1 heartbeats have passed (more may start within
+    # the same heartbeat: `mHeartbeat > appLastRan` is false there)
+    changes = [b - a for a, b in itertools.pairwise(beat) if b != a]
+    assert all(c >= beats for c in changes)
+    assert len(set(beat)) == 1 + int((12 * H / 660 - 1) // beats)  # one heartbeat of runs every `beats` beats
+    waits = {w.waited_for for w in r.work if w.start_s // 660 != 0}
+    assert waits <= {"standby", ""} and (len(set(beat)) == 1 or "standby" in waits)
+
+
+def test_android_10_holds_the_same_jobs_to_quotacontroller_instead():
+    r9, r10 = _every_15_min(28, "working_set"), _every_15_min(29, "working_set")
+    assert len(r10.work) == 48  # 1 s a run is far inside 10 min per 2 h: every 15-min period gets its run
+    assert len({int(w.start_s // 660) for w in r9.work}) == 6  # heartbeats 0, 11, 22, 33, 44, 55
+
+
+def test_android_9_lets_an_active_app_and_a_charging_phone_run_freely():
+    day = Day(screen=(Session(0, DAY),), charging=(Period(0, DAY),), network_default="wifi")
+    plugged = _run(Job(every_s=900, cpu_s=1.0), day, api=28, bucket="rare", duration=12 * H)
+    assert len(plugged.work) == 48
+    assert len(_every_15_min(28, "active").work) == 48
+
+
+# -- 4. expedited jobs keep their exemption for a minute after the app leaves the front ----------------------------
+def _ej_day():
+    # the app is in front from 2000 s to 3000 s; before that, an expedited job used up its rare-bucket EJ quota
+    day = Day(screen=(Session(0, 2000.0), Session(2000.0, 3000.0, "a"), Session(3000.0, DAY)),
+              network_default="wifi")
+    jobs = (Job(at_s=100.0, expedited=True, cpu_s=590.0), Job(at_s=3030.0, expedited=True, cpu_s=10.0),
+            Job(at_s=3100.0, expedited=True, cpu_s=10.0))
+    return run(Scenario(day=day, apps=(App("a", bucket="rare", work=jobs),), duration_s=2 * H))
+
+
+def test_an_expedited_job_runs_as_one_within_a_minute_of_leaving_the_front_and_not_after():
+    r = _ej_day()
+    kinds = {e.t_s: e.detail for e in r.events if e.kind == "job_start"}
+    assert "(expedited)" in kinds[100.0]
+    assert "(expedited)" in kinds[3030.0]  # 30 s after leaving the front: the 1-minute grace
+    late = [d for t, d in kinds.items() if t >= 3100.0]
+    assert late and "(expedited)" not in late[0]  # 100 s after: out of EJ quota, it runs as a regular job
+
+
+# -- 5. Android 12+ batching never leaves a ready job waiting for ever ----------------------------------------------
+def test_a_rare_app_on_the_charger_with_the_screen_off_runs_its_jobs_once_the_batching_delay_passes():
+    day = Day(charging=(Period(0, DAY),), network_default="wifi")  # screen off all day, on the charger: no Doze
+    runs = {b: _run(Job(every_s=3600, cpu_s=1.0), day, bucket=b, duration=DAY) for b in ("rare", "active")}
+    assert len(runs["rare"].work) == len(runs["active"].work) == 23
+    # each waits at most its window (1 h, for the window-end alarm to wake the phone) plus the 31-min batching delay
+    assert max(w.start_s - w.requested_s for w in runs["rare"].work) <= 3600 + 31 * 60 + 1
+    assert {w.waited_for for w in runs["rare"].work} >= {"batch"}
+
+
+def test_a_job_ready_when_scheduled_and_a_retried_job_are_not_batched():
+    day = Day(screen=(Session(0, DAY),), network_default="wifi")
+    r = _run(Job(at_s=100.0, cpu_s=1.0, fails=1), day, bucket="frequent", duration=2 * H)
+    assert [round(w.start_s - w.requested_s) for w in r.work] == [0, 30]  # at once; the retry after 30 s backoff
