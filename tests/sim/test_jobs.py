@@ -227,13 +227,15 @@ def test_periodic_jobs_share_wakeups_and_radio_tails_where_immediate_work_does_n
 def test_android_12_holds_non_active_jobs_until_5_are_ready_or_31_minutes_pass():
     def sc(api, n):
         return Scenario(device=Device(api_level=api), day=SCREEN_ON, duration_s=2 * H,
-                        apps=tuple(App(f"a{i}", bucket="frequent", work=(Job(cpu_s=1.0, at_s=60.0 * i),))
+                        apps=tuple(App(f"a{i}", bucket="frequent",
+                                       work=(Job(cpu_s=1.0, at_s=60.0 * i, min_latency_s=60.0),))
                                    for i in range(n)))
+    # (a job ready at the moment it is scheduled skips batching, scheduleAsPackage: these wait 60 s first)
     held = run(sc(31, 2))
-    assert [w.start_s for w in held.work] == [31 * 60.0, 31 * 60.0]
+    assert [w.start_s for w in held.work] == [60.0 + 31 * 60.0] * 2
     assert {w.waited_for for w in held.work} == {"batch"}
-    assert [w.start_s for w in run(sc(30, 2)).work] == [0.0, 60.0]
-    assert [w.start_s for w in run(sc(31, 5)).work] == [240.0] * 5
+    assert [w.start_s for w in run(sc(30, 2)).work] == [60.0, 120.0]
+    assert [w.start_s for w in run(sc(31, 5)).work] == [300.0] * 5
 
 
 def test_expedited_job_runs_in_doze_and_is_a_regular_job_before_api_31():
