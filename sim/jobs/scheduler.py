@@ -15,7 +15,7 @@ from sim.buckets import (
     RATE_LIMITING_WINDOW_S,
     TIMING_SESSION_COALESCING_S,
 )
-from sim.jobs.quota import EPS_S, AppQuota, back_in_quota, extend, used
+from sim.jobs.quota import EPS_S, AppQuota, back_in_quota, extend, shorten, used
 from sim.jobs.spec import (
     BATTERY_STORAGE_API_LEVEL,
     CONCURRENCY_LIMIT,
@@ -44,6 +44,8 @@ from sim.jobs.spec import (
     RUNTIME_MIN_GUARANTEE_S,
     STANDBY_BEATS,
     STANDBY_HEARTBEAT_S,
+    SYSTEM_STOP_API_LEVEL,
+    SYSTEM_STOP_TO_FAILURE_RATIO,
     Job,
     backoff_delay_s,
 )
@@ -79,8 +81,8 @@ class _JobState:
         "fails_left",
         "failures",
         "first_batched",
-        "fresh_at",
         "flex",
+        "fresh_at",
         "gen",
         "idle",
         "initial_backoff",
@@ -91,12 +93,14 @@ class _JobState:
         "period",
         "quota_stops",
         "ready_at",
+        "run",
         "running",
         "runs",
         "send_bytes",
         "spec",
         "stops",
         "storage",
+        "system_stops",
         "wait_acc",
         "wait_since",
         "waited",
@@ -143,6 +147,8 @@ class _JobState:
         self.runs = 0
         self.stops = 0
         self.quota_stops = 0
+        self.system_stops = 0  # stops for a constraint lost or Doze, since the last success (Android 14+)
+        self.run: _Run | None = None  # the run in progress
         self.failed = 0
         self.waits: dict[str, int] = {}
         # A pass's verdict on the job (_blocked), kept while it cannot change (see JobScheduler._update): the pass
@@ -154,6 +160,23 @@ class _JobState:
         self.c_qa: AppQuota | None = None
         self.c_qver = 0
         self.c_first = 0.0
+
+
+class _Run:
+    """One run of a job: what it may do and what it booked."""
+
+    __slots__ = ("by_deadline", "chunk", "ej", "gen", "limit", "qa", "session", "work")
+
+    def __init__(self, gen: int, chunk: float, limit: float, ej: bool, by_deadline: bool,
+                 session: list[float] | None, qa: AppQuota | None) -> None:
+        self.gen = gen
+        self.chunk = chunk
+        self.limit = limit
+        self.ej = ej
+        self.by_deadline = by_deadline
+        self.session = session
+        self.qa = qa
+        self.work: Any = None  # sim.service.RunningWork
 
 
 class JobScheduler:
@@ -201,13 +224,15 @@ class JobScheduler:
         self._q_seen: AppQuota | None = None  # (set by _blocked: the quota records it read, if any)
         self._idle_gen = 0
         self._idle_wanted = False
+        self._running_jobs: list[_JobState] = []
         self._fg = ""  # the app in front, as last heard
         self._grace_until: dict[str, float] = {}  # end of each app's expedited-job grace after leaving the front
         self._last_run: dict[str, float] = {}  # Android 9: when each app's last job started (for heartbeats)
         a = phone.assumptions
         self.idle_threshold_s = a.job_idle_threshold_s
         self.low_battery_pct = a.low_battery_pct
-        self.stats = {"runs": 0, "deferred": 0, "failed": 0, "stopped": 0, "quota_stopped": 0}
+        self.stats = {"runs": 0, "deferred": 0, "failed": 0, "stopped": 0, "quota_stopped": 0,
+                      "constraint_stopped": 0}
 
     # -- scheduling -----------------------------------------------------------------------------------------------
     def schedule(self, app: str, spec: Job) -> None:
@@ -373,6 +398,51 @@ class JobScheduler:
         p.schedule(max(0.0, at - p.now), fire)
 
     # -- what the phone tells it -------------------------------------------------------------------------------------
+    def _stop_unready(self, t: float) -> None:
+        """Stop every running job that may no longer run (JobConcurrencyManager.stopNonReadyActiveJobsLocked): a
+        constraint it asked for went away, or Doze went idle (DeviceIdleJobsController)."""
+        p = self.phone
+        for js in list(self._running_jobs):
+            run = js.run
+            assert run is not None
+            why = ""
+            if not run.ej and not p.exempt(js.app) and p.doze_idle():
+                why = "Doze"
+            elif not run.by_deadline:
+                why = self._lost(js, t)
+            if not why or run.work.end_s <= t:  # (a run that ends at this instant finishes as usual)
+                continue
+            rec = run.work.stop(f"{js.label}: {why}")
+            session = run.session
+            if session is not None and session[1] > rec.end_s:
+                # (the quota session booked the whole run ahead; it ends at the stop, unless another run of the app
+                # coalesced into it and still goes on)
+                others = [o.run.work.end_s for o in self._running_jobs
+                          if o is not js and o.run is not None and o.run.session is session]
+                end = max([rec.end_s, *others])
+                if run.qa is not None and not run.ej:
+                    shorten(run.qa, session, end)
+                else:
+                    session[1] = end
+            self._finished(js, run.gen, rec, run.chunk, True, "doze" if why == "Doze" else "constraint", run.limit,
+                           why=why)
+
+    def _lost(self, js: _JobState, t: float) -> str:
+        """The constraint of a running job that no longer holds ("" if all still hold)."""
+        p = self.phone
+        network = p.network
+        if js.needs_network and network == "none":
+            return "network lost"
+        if js.net == "unmetered" and network != "wifi":
+            return "unmetered network lost"
+        if js.charging and not p.charging:
+            return "charger unplugged"
+        if js.idle and not self._idle:
+            return "device no longer idle"
+        if js.battery and self._battery_low(t):
+            return "battery low"
+        return ""
+
     def screen_changed(self, t: float, on: bool) -> None:
         """DeviceIdlenessTracker: idle once the screen has been off for the threshold (a waking alarm)."""
         if not self._idle_wanted:
@@ -740,20 +810,37 @@ class JobScheduler:
                 session[1] = max(session[1], rec.end_s)
             self._finished(js, gen, rec, chunk, stopped, stopper, limit)
 
-        p.start_work(min(js.due, t), t, app, chunk, up, down, "job", done, longest)
+        # (a job whose deadline made it run keeps running whatever its constraints do)
+        by_deadline = js.deadline_overrides and js.latest is not None and t >= js.latest
+        run = _Run(gen, chunk, limit, ej, by_deadline, session, qa)
+        js.run = run
+        self._running_jobs.append(js)
+        run.work = p.start_work(min(js.due, t), t, app, chunk, up, down, "job", done, longest)
         js.send_bytes = not spec.checkpoints  # a checkpointed continuation does not fetch again
         js.runs += 1
         self.stats["runs"] += 1
 
     def _finished(self, js: _JobState, gen: int, rec: WorkRecord, chunk: float, stopped: bool, stopper: str,
-                  limit: float) -> None:
+                  limit: float, why: str = "") -> None:
         p = self.phone
         t = p.now
         js.running = False
         js.ready_at = js.earliest  # (until a new window, or done)
         self.running -= 1
+        js.run = None
+        self._running_jobs.remove(js)
         spec = js.spec
-        if stopped:
+        if stopper in ("constraint", "doze"):
+            js.stops += 1
+            js.system_stops += 1
+            self.stats["stopped"] += 1
+            self.stats["constraint_stopped"] += 1
+            if spec.checkpoints:
+                js.cpu_left -= rec.cpu_s
+            else:
+                js.send_bytes = True
+            self._retry_system_stop(js, t, f"{js.label}: onStopJob, {why}")
+        elif stopped:
             js.stops += 1
             self.stats["stopped"] += 1
             if stopper == "quota":
@@ -774,6 +861,7 @@ class JobScheduler:
             self._retry(js, t, "job_fail", f"{js.label}: jobFinished(needsReschedule=true)")
         else:
             js.failures = 0
+            js.system_stops = 0
             js.cpu_left = float(spec.cpu_s)
             js.send_bytes = True
             p.event(t, "job_finish", js.app, f"{js.label}: done after {rec.end_s - rec.start_s:.0f} s")
@@ -783,6 +871,21 @@ class JobScheduler:
             else:
                 self._next_period(js, t)
         self.update(True)
+
+    def _retry_system_stop(self, js: _JobState, t: float, what: str) -> None:
+        """Reschedule a job the system stopped (a constraint lost, Doze): JobSchedulerService.
+        getRescheduleJobForFailureLocked. Android 14+ counts it as a system stop, and only every third one as a
+        failure for the backoff (SYSTEM_STOP_TO_FAILURE_RATIO = 3; no delay while that makes 0 attempts);
+        Android 13 and before count every stop as a failure."""
+        if self.api >= SYSTEM_STOP_API_LEVEL:
+            attempts = js.failures + js.system_stops // SYSTEM_STOP_TO_FAILURE_RATIO
+        else:
+            js.failures += 1
+            attempts = js.failures
+        delay = backoff_delay_s(js.spec.backoff, js.initial_backoff, attempts) if attempts else 0.0
+        self.phone.event(t, "job_stop", js.app, f"{what}; rescheduled, {delay:.0f} s backoff")
+        js.deadline_overrides = False
+        self._set_window(js, t + delay, None, due=t, waited="backoff" if delay else "")
 
     def _retry(self, js: _JobState, t: float, kind: str, what: str) -> None:
         """Reschedule after a failure or a stop: backoff from now, no deadline (getRescheduleJobForFailureLocked)."""
@@ -838,6 +941,8 @@ class JobScheduler:
                 self._grace_until[self._fg] = until
                 self._timer(until)
             self._fg = fg
+        if what in ("state", "doze", "screen") and self._running_jobs:
+            self._stop_unready(self.phone.now)
         if what == "screen":
             self.screen_changed(self.phone.now, self.phone.screen_on)
         elif what == "wake":
@@ -851,7 +956,8 @@ class JobScheduler:
             "job_runs": float(st["runs"]),
             "job_deferred": float(st["deferred"]),
             "job_failed": float(st["failed"]),
-            "job_stopped_at_limit": float(st["stopped"] - st["quota_stopped"]),
+            "job_stopped_at_limit": float(st["stopped"] - st["quota_stopped"] - st["constraint_stopped"]),
+            "job_stopped_by_constraint": float(st["constraint_stopped"]),
             "job_stopped_by_quota": float(st["quota_stopped"]),
             "job_pending_at_end": float(self.pending_at_end(t_end)),
         }

@@ -50,6 +50,12 @@ QUOTA_TIME_API_LEVEL = 29  # android-facts §2, §2b: QuotaController's executio
 # (DEFAULT_STANDBY_HEARTBEAT_TIME), and an app's job may not run while 1..beats-1 beats have passed since the app's
 # last job started (DEFAULT_STANDBY_{WORKING,FREQUENT,RARE}_BEATS = 11, 43, 130).
 HEARTBEAT_API_LEVEL = 28
+# JobSchedulerService.getRescheduleJobForFailureLocked, Android 14+ (read in the Android 14 source; absent in 13):
+# a stop by the system (a constraint lost, Doze, quota) is a "system stop", and the backoff counts
+# failures + systemStops / SYSTEM_STOP_TO_FAILURE_RATIO attempts (DEFAULT_SYSTEM_STOP_TO_FAILURE_RATIO = 3); before,
+# every stop counted as a failure.
+SYSTEM_STOP_API_LEVEL = 34
+SYSTEM_STOP_TO_FAILURE_RATIO = 3
 STANDBY_HEARTBEAT_S = 11 * 60
 STANDBY_BEATS = {"active": 0, "working_set": 11, "frequent": 43, "rare": 130, "restricted": 130}
 # android-facts §2b: DEFAULT_EJ_GRACE_PERIOD_TOP_APP_MS = 1 min: for a minute after its app leaves the front, an

@@ -38,7 +38,9 @@ def test_a_5_minute_periodic_job_never_runs_twice_within_10_minutes_even_when_it
     day = Day(screen=(Session(0, DAY),), charging=(Period(0, DAY),), network_default="wifi",
               network=_flicker(140.0, 6 * H))
     r = _run(Job(every_s=300, cpu_s=1.0, network="unmetered", down_bytes=1000), day)
-    starts = [w.start_s for w in r.work]
+    stops = [e.t_s for e in r.events if e.kind == "job_stop"]
+    # (a run stopped when Wi-Fi went away is retried; the periodic rules are about the runs that complete)
+    starts = [w.start_s for w in r.work if not any(w.start_s <= t <= w.end_s for t in stops)]
     assert len(starts) >= 18
     per_period = [int(t // 900) for t in starts]
     assert len(per_period) == len(set(per_period))  # at most once per 15-minute period
@@ -157,3 +159,39 @@ def test_a_job_ready_when_scheduled_and_a_retried_job_are_not_batched():
     day = Day(screen=(Session(0, DAY),), network_default="wifi")
     r = _run(Job(at_s=100.0, cpu_s=1.0, fails=1), day, bucket="frequent", duration=2 * H)
     assert [round(w.start_s - w.requested_s) for w in r.work] == [0, 30]  # at once; the retry after 30 s backoff
+
+
+# -- a running job loses what it needs: onStopJob, rescheduled (JobConcurrencyManager.stopNonReadyActiveJobsLocked) --
+def _wifi_gap(api, back_s):
+    day = Day(screen=(Session(0, DAY),), network_default="wifi", network=(NetworkPeriod(300.0, back_s, "cellular"),))
+    return _run(Job(at_s=0.0, cpu_s=600.0, network="unmetered", down_bytes=1000), day, api=api, duration=2 * H)
+
+
+def test_a_job_that_loses_wifi_mid_run_is_stopped_and_resumes_when_wifi_returns():
+    r = _wifi_gap(34, 310.0)
+    first, second = r.work
+    assert first.end_s == 300.0  # stopped the moment Wi-Fi went
+    (stop,) = [e for e in r.events if e.kind == "job_stop"]
+    assert stop.t_s == 300.0 and "unmetered network lost" in stop.detail
+    # Android 14+: a system stop is not a failure (1 stop // 3 = 0 backoff attempts): it runs when Wi-Fi is back
+    assert second.start_s == 310.0
+    # with checkpoints it does only what was left (CPU from just after the cold start and the 1 kB fetch to 300 s)
+    assert second.cpu_s == pytest.approx(600.0 - (300.0 - COLD), abs=0.01)
+    assert r.summary["job_stopped_by_constraint"] == 1.0 and r.summary["job_stopped_at_limit"] == 0.0
+    # nothing of the stopped run is booked after 300 s
+    assert not [s for s in r.current_segments() if s[3] == "cpu.active" and s[0] < 300.0 < s[1]]
+
+
+def test_before_android_14_a_stop_counts_as_a_failure_with_its_backoff():
+    r = _wifi_gap(33, 310.0)
+    assert r.work[1].start_s == 330.0  # 30 s exponential backoff from the stop
+
+
+def test_doze_going_idle_stops_a_running_job_until_the_maintenance_window():
+    day = Day(network_default="wifi")  # screen off from the start, unplugged, still: light Doze after 60 s (API 34)
+    r = _run(Job(at_s=30.0, cpu_s=120.0), day, duration=2 * H)
+    first, second = r.work[0], r.work[1]
+    assert (first.start_s, first.end_s) == (30.0, 60.0)
+    assert "Doze" in [e.detail for e in r.events if e.kind == "job_stop"][0]
+    light = [s for s in r.lane("doze") if s.value == "light_maintenance"]
+    assert second.start_s == light[0].start_s  # in light Doze's first maintenance window
