@@ -318,12 +318,12 @@ def test_no_job_starts_with_its_constraints_unmet_or_inside_doze_idle(data):
     for w in r.work:
         app, job = specs[w.app]
         t = w.start_s
-        if not app.doze_exempt and not (job.expedited and sc.device.api_level >= 31):
-            if at(r, "doze", t) in ("deep_idle", "light_idle"):
-                # only a job that started at the very instant Doze went idle, just before it, and was stopped then
-                went_idle = any(s.start_s == t for s in r.lane("doze") if s.value in ("deep_idle", "light_idle"))
-                stopped = any(e.kind == "work_stop" and e.app == w.app and e.t_s == t for e in r.events)
-                assert went_idle and stopped, w
+        dozing = at(r, "doze", t) in ("deep_idle", "light_idle")
+        if dozing and not app.doze_exempt and not (job.expedited and sc.device.api_level >= 31):
+            # only a job that started at the very instant Doze went idle, just before it, and was stopped then
+            went_idle = any(s.start_s == t for s in r.lane("doze") if s.value in ("deep_idle", "light_idle"))
+            stopped = any(e.kind == "work_stop" and e.app == w.app and e.t_s == t for e in r.events)
+            assert went_idle and stopped, w
         if job.needs_network:
             assert at(r, "network", t) != "none", w
         if job.deadline_s is not None and t >= job.at_s + job.deadline_s:

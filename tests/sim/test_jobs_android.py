@@ -192,6 +192,6 @@ def test_doze_going_idle_stops_a_running_job_until_the_maintenance_window():
     r = _run(Job(at_s=30.0, cpu_s=120.0), day, duration=2 * H)
     first, second = r.work[0], r.work[1]
     assert (first.start_s, first.end_s) == (30.0, 60.0)
-    assert "Doze" in [e.detail for e in r.events if e.kind == "job_stop"][0]
+    assert "Doze" in next(e.detail for e in r.events if e.kind == "job_stop")
     light = [s for s in r.lane("doze") if s.value == "light_maintenance"]
     assert second.start_s == light[0].start_s  # in light Doze's first maintenance window
