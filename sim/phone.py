@@ -79,6 +79,7 @@ class Phone:
         self.bytes_unmetered = 0
         self._charging_spans: list[tuple[float, float]] = []
         self._running: set[_Work] = set()
+        self._paused: list[_Work] = []  # work frozen by deep Doze, in the order it froze
         # state
         self.screen_on = False
         self.charging = False
@@ -254,6 +255,17 @@ class Phone:
         self.segments.append((t0_s, t1_s, current_ma, component))
 
     def doze_changed(self, t_s: float) -> None:
+        if self.doze.deep == "idle":
+            # deep idle: the CPU suspends, ignoring the wakelocks of apps not on the Doze allowlist; the work they
+            # held up freezes where it is until the CPU wakes for a maintenance window or Doze ends (android-facts
+            # §1c "Wake locks: ignored")
+            for w in sorted(self._running, key=lambda w: w.rec_i):
+                if not self._exempt[w.app] and w.end_s > t_s:
+                    w.pause()
+        elif self._paused:
+            paused, self._paused = self._paused, []
+            for w in paused:
+                w.resume()
         self._drain()
         self._tell("doze")
 
@@ -589,10 +601,11 @@ class Phone:
 
 class _Work:
     """Work running in an app's process (sim.service.RunningWork): ends by itself at `end_s`, or is stopped
-    earlier, with the CPU time, the wakelock and the record cut at the stop."""
+    earlier, with the CPU time, the wakelock and the record cut at the stop. Deep Doze can freeze it (`pause`)
+    until the CPU wakes again (`resume`)."""
 
-    __slots__ = ("active_i", "app", "end_s", "hold_i", "on_done", "phone", "proc_state", "rec_i", "seg_i", "start_s",
-                 "t_cpu", "timer", "times_i")
+    __slots__ = ("active_i", "app", "cpu_done_s", "end_s", "hold_i", "left_s", "on_done", "phone", "proc_state",
+                 "rec_i", "seg_i", "start_s", "t_cpu", "timer", "times_i")
 
     def __init__(self, phone: Phone, app: str, proc_state: str, start_s: float, t_cpu: float, end_s: float,
                  on_done: Callable[[WorkRecord], None] | None) -> None:
@@ -608,6 +621,8 @@ class _Work:
         self.hold_i = -1
         self.rec_i = -1
         self.times_i = -1
+        self.left_s = -1.0  # CPU seconds left while paused (-1: not paused)
+        self.cpu_done_s = 0.0  # CPU seconds done before the last pause
         self.timer: _Call | None = None
 
     @property
@@ -621,42 +636,97 @@ class _Work:
         if self.on_done is not None:
             self.on_done(p.work_records[self.rec_i])
 
+    def _cut(self, t: float) -> None:
+        """Book nothing of this work after t (t <= end_s): its CPU interval, energy, wakelock and record end at t."""
+        p = self.phone
+        old_end = self.end_s
+        if self.active_i >= 0:
+            a0, _ = p.active[self.active_i]
+            p.active[self.active_i] = (a0, max(a0, t))
+            seg = p.segments[self.seg_i]
+            p.segments[self.seg_i] = (seg[0], max(seg[0], t), seg[2], seg[3])
+            key = ("cpu.active", self.app)
+            p.ledger[key] -= seg[2] * max(0.0, min(old_end, p.duration_s) - max(t, seg[0])) / 3600.0
+        h = p.holds[self.hold_i]
+        p.holds[self.hold_i] = (h[0], max(h[0], t), h[2], h[3])
+        self.end_s = t
+        rec = p.work_records[self.rec_i]
+        p.work_records[self.rec_i] = rec._replace(end_s=max(rec.start_s, t))
+        times = p._work_times[self.app]
+        t_req, t0, _ = times[self.times_i]
+        times[self.times_i] = (t_req, t0, max(t0, t))
+        if p._awake_until == old_end:
+            p._awake_until = max((h[1] for h in p.holds if h[1] > p.now), default=p.now)
+        if self.timer is not None:
+            self.timer.cancel()
+
+    def pause(self) -> None:
+        """Deep Doze suspends the CPU under this work now (after a transfer already in flight)."""
+        p = self.phone
+        t = max(p.now, self.t_cpu)
+        if t >= self.end_s or self.left_s >= 0:
+            return
+        self.left_s = self.end_s - t
+        self.cpu_done_s += max(0.0, t - self.t_cpu)
+        self._cut(t)
+        p._paused.append(self)
+        p.event(p.now, "work_frozen", self.app, f"deep Doze: wakelock ignored, {self.left_s:.1f} s of CPU left")
+
+    def resume(self) -> None:
+        """The CPU is awake again: the work goes on from where it froze."""
+        p = self.phone
+        if self.left_s < 0 or self not in p._running:
+            return
+        t = p.now
+        left, self.left_s = self.left_s, -1.0
+        end = t + left
+        paused_at = self.end_s
+        self.t_cpu = t
+        self.end_s = end
+        self.active_i = len(p.active)
+        p.active.append((t, end))
+        self.seg_i = len(p.segments)
+        p.book("cpu.active", self.app, p._active_ma, t, end)
+        rec = p.work_records[self.rec_i]
+        self.hold_i = len(p.holds)
+        p.holds.append((t, end, self.app, rec.mechanism))
+        p._held_until(end)
+        p.work_records[self.rec_i] = rec._replace(end_s=end)
+        times = p._work_times[self.app]
+        self.times_i = len(times)
+        times.append((paused_at, t, end))  # (waiting while frozen, then running again)
+        p.doze.note_work(end)
+        self.timer = p.call_later(left, self.finish)
+
     def stop(self, why: str) -> WorkRecord:
         """Stop the work now: nothing is booked for it after this instant, except that a transfer already in flight
         completes (ASSUMPTION: the app notices the stop between steps; a transfer lasts seconds at most). Its
         `on_done` is not called; the record, cut at the stop, is returned."""
         p = self.phone
-        rec = p.work_records[self.rec_i]
         if self not in p._running:
-            return rec
-        t = max(p.now, self.t_cpu)
-        if t < self.end_s:
-            old_end = self.end_s
-            if self.active_i >= 0:
-                a0, _ = p.active[self.active_i]
-                p.active[self.active_i] = (a0, t)
-                seg = p.segments[self.seg_i]
-                p.segments[self.seg_i] = (seg[0], t, seg[2], seg[3])
-                key = ("cpu.active", self.app)
-                p.ledger[key] -= seg[2] * (min(old_end, p.duration_s) - max(t, seg[0])) / 3600.0
-            h = p.holds[self.hold_i]
-            p.holds[self.hold_i] = (h[0], t, h[2], h[3])
-            self.end_s = t
-            rec = rec._replace(end_s=t, cpu_s=max(0.0, t - self.t_cpu))
-            p.work_records[self.rec_i] = rec
-            times = p._work_times[self.app]
-            t_req, t0, _ = times[self.times_i]
-            times[self.times_i] = (t_req, t0, t)
-            if p._awake_until == old_end:
-                p._awake_until = max((h[1] for h in p.holds if h[1] > p.now), default=p.now)
-        if self.timer is not None:
-            self.timer.cancel()
+            return p.work_records[self.rec_i]
+        if self.left_s >= 0:  # frozen by deep Doze: it ended where it froze
+            self.left_s = -1.0
+            if self in p._paused:
+                p._paused.remove(self)
+            t = self.end_s
+            done = self.cpu_done_s
+        else:
+            t = max(p.now, self.t_cpu)
+            if t < self.end_s:
+                self._cut(t)
+            elif self.timer is not None:
+                self.timer.cancel()
+            done = self.cpu_done_s + max(0.0, min(t, self.end_s) - self.t_cpu)
         p._running.discard(self)
         p.event(p.now, "work_stop", self.app, why)
         if t > p.now:
             p.call_later(t - p.now, p.processes.release, self.app, self.proc_state, t)
         else:
-            p.processes.release(self.app, self.proc_state, t)
+            p.processes.release(self.app, self.proc_state, p.now)
+        rec = p.work_records[self.rec_i]
+        rec = rec._replace(cpu_s=min(rec.cpu_s, done))
+        p.work_records[self.rec_i] = rec
         return rec
 
 
