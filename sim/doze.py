@@ -52,9 +52,15 @@ LIGHT_MAX_IDLE_TIMEOUT_S = 15 * 60  # android-facts §1b: DEFAULT_LIGHT_MAX_IDLE
 LIGHT_IDLE_MAINTENANCE_MIN_BUDGET_S = 60  # android-facts §1b: DEFAULT_LIGHT_IDLE_MAINTENANCE_MIN_BUDGET
 LIGHT_IDLE_MAINTENANCE_MAX_BUDGET_S = 5 * 60  # android-facts §1b: DEFAULT_LIGHT_IDLE_MAINTENANCE_MAX_BUDGET
 MIN_LIGHT_MAINTENANCE_TIME_S = 5  # android-facts §1b: DEFAULT_MIN_LIGHT_MAINTENANCE_TIME
+LIGHT_PRE_IDLE_TIMEOUT_S = 3 * 60  # android-facts §1b: DEFAULT_LIGHT_PRE_IDLE_TIMEOUT
+# LIGHT_STATE_PRE_IDLE (light Doze waits, up to LIGHT_PRE_IDLE_TIMEOUT, for running jobs to finish before going
+# idle) is in the Android 7-12 sources of DeviceIdleController.stepLightIdleStateLocked; the Android 13, 14 and 15
+# sources read have no PRE_IDLE ("fall through to immediately idle"). The boundary at API 33 is inferred from
+# those copies (android-facts §1b: "may be absent in newer builds").
+LIGHT_PRE_IDLE_MAX_API_LEVEL = 32
 
 DEEP_STATES = ("active", "inactive", "idle_pending", "sensing", "locating", "idle", "maintenance")
-LIGHT_STATES = ("active", "inactive", "idle", "maintenance", "override")
+LIGHT_STATES = ("active", "inactive", "pre_idle", "idle", "waiting_for_network", "maintenance", "override")
 
 
 @strict
@@ -85,6 +91,7 @@ class DozeTimings:
     light_maintenance_min_budget_s: float = LIGHT_IDLE_MAINTENANCE_MIN_BUDGET_S
     light_maintenance_max_budget_s: float = LIGHT_IDLE_MAINTENANCE_MAX_BUDGET_S
     min_light_maintenance_s: float = MIN_LIGHT_MAINTENANCE_TIME_S
+    light_pre_idle_s: float = LIGHT_PRE_IDLE_TIMEOUT_S
 
     def __post_init__(self) -> None:
         owner = "DozeTimings"
@@ -121,6 +128,9 @@ class DozeHost(Protocol):
     screen_on: bool
     charging: bool
     moving: bool
+    network: str
+
+    def jobs_active(self) -> bool: ...
 
     @property
     def now(self) -> float: ...
@@ -141,8 +151,9 @@ class Doze:
 
     Every step is a wakeup alarm (DeviceIdleController schedules them with AlarmManager); a maintenance window
     holds the CPU awake while deferred work runs, and ends early (after its minimum) once that work is done.
-    Approximations: light Doze's PRE_IDLE wait for running jobs, the alarm-clock check (MIN_TIME_TO_ALARM) and
-    quick Doze are not modelled; work already running when idle begins runs to its end.
+    Light Doze waits for running jobs before going idle (PRE_IDLE, Android 7-12) and, at a maintenance step with
+    no network, waits for one (WAITING_FOR_NETWORK) up to the next idle period before opening the window anyway.
+    Approximations: the alarm-clock check (MIN_TIME_TO_ALARM) and quick Doze are not modelled.
     """
 
     def __init__(self, host: DozeHost, timings: DozeTimings, api_level: int, alarm_hold_s: float) -> None:
@@ -150,6 +161,7 @@ class Doze:
         self.t = timings
         self.deep_supported = api_level >= DOZE_API_LEVEL
         self.light_supported = api_level >= LIGHT_DOZE_API_LEVEL
+        self.pre_idle_supported = self.light_supported and api_level <= LIGHT_PRE_IDLE_MAX_API_LEVEL
         self.alarm_hold_s = alarm_hold_s
         self.deep = "active" if self.deep_supported else "unsupported"
         self.light = "active" if self.light_supported else "unsupported"
@@ -176,8 +188,8 @@ class Doze:
 
     @property
     def light_idle(self) -> bool:
-        """Light idle proper: network and jobs deferred; wakelocks still honoured."""
-        return self.light == "idle"
+        """Light idle proper (waiting for network included): network and jobs deferred; wakelocks still honoured."""
+        return self.light == "idle" or self.light == "waiting_for_network"
 
     @property
     def in_maintenance(self) -> bool:
@@ -189,7 +201,7 @@ class Doze:
             return "deep_idle"
         if self.deep == "maintenance":
             return "deep_maintenance"
-        if self.light == "idle":
+        if self.light == "idle" or self.light == "waiting_for_network":
             return "light_idle"
         if self.light == "maintenance":
             return "light_maintenance"
@@ -226,7 +238,7 @@ class Doze:
         if self.light_supported and self.light == "active":
             self._light_gen += 1
             self._set(t, light="inactive")
-            self._light_timer(self.t.light_after_inactive_s, self._light_step)
+            self._light_timer(self.t.light_after_inactive_s, self._light_inactive_done)
         if h.moving and self.deep not in ("active", "inactive"):
             self._motion(t)
 
@@ -295,7 +307,7 @@ class Doze:
             self._light_gen += 1
             self._next_light_idle_s = self.t.light_idle_s
             self._set(t, light="inactive")
-            self._light_timer(self.t.light_after_inactive_s, self._light_step)
+            self._light_timer(self.t.light_after_inactive_s, self._light_inactive_done)
 
     def motion_started(self) -> None:
         """The phone started moving (the day says so)."""
@@ -342,6 +354,26 @@ class Doze:
         self._set(t, deep="maintenance")
         self._schedule_maintenance_end()
 
+    def _light_inactive_done(self) -> None:
+        """LIGHT_STATE_INACTIVE's timeout: idle, or first PRE_IDLE while jobs run (Android 7-12)."""
+        if self.pre_idle_supported and self.host.jobs_active():
+            self._set(self.host.now, light="pre_idle")
+            self._light_timer(self.t.light_pre_idle_s, self._light_step)
+            return
+        self._light_step()
+
+    def ops_changed(self) -> None:
+        """Running work ended: PRE_IDLE ends early once no job runs (exitMaintenanceEarlyIfNeededLocked)."""
+        if self.light == "pre_idle" and not self.host.jobs_active():
+            self._light_gen += 1
+            self._light_step()
+
+    def network_changed(self) -> None:
+        """The network came or went: WAITING_FOR_NETWORK opens the maintenance window once it is connected."""
+        if self.light == "waiting_for_network" and self.host.network != "none":
+            self._light_gen += 1
+            self._light_open_maintenance()
+
     def _light_step(self) -> None:
         """LIGHT_STATE_INACTIVE or LIGHT maintenance -> LIGHT_STATE_IDLE."""
         t = self.host.now
@@ -353,6 +385,15 @@ class Doze:
         self._light_timer(idle_s, self._light_enter_maintenance)
 
     def _light_enter_maintenance(self) -> None:
+        """The light idle period ended: a maintenance window, or first wait for a network (up to the next idle
+        period: "We'll only wait for another full idle period, however, and then give up")."""
+        if self.host.network == "none":
+            self._set(self.host.now, light="waiting_for_network")
+            self._light_timer(self._next_light_idle_s, self._light_open_maintenance)
+            return
+        self._light_open_maintenance()
+
+    def _light_open_maintenance(self) -> None:
         t = self.host.now
         lo, hi = self.t.light_maintenance_min_budget_s, self.t.light_maintenance_max_budget_s
         budget = min(max(self._light_budget_s, lo), hi)

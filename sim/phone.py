@@ -179,7 +179,7 @@ class Phone:
 
     def doze_idle(self) -> bool:
         """Whether Doze (light or deep) is idle now, outside a maintenance window."""
-        return self.doze.deep == "idle" or self.doze.light == "idle"
+        return self.doze.deep == "idle" or self.doze.light_idle
 
     def bucket(self, app: str) -> str | None:
         """The app's standby bucket now (None on a device without buckets)."""
@@ -188,6 +188,11 @@ class Phone:
     def exempt(self, app: str) -> bool:
         """Whether the app is on the Doze allowlist (battery optimisation off)."""
         return self._exempt[app]
+
+    def jobs_active(self) -> bool:
+        """Whether a job is running now (light Doze's PRE_IDLE waits for them)."""
+        records = self.work_records
+        return any(records[w.rec_i].mechanism == "job" and w.left_s < 0 for w in self._running)
 
     def charging_spans(self) -> list[tuple[float, float]]:
         """The charging spans that have ended so far."""
@@ -276,7 +281,7 @@ class Phone:
         why = network_blocks(self.network, net)
         if why:
             return why
-        return doze_blocks_work(self.doze.deep == "idle", self.doze.light == "idle", self._exempt[app], net)
+        return doze_blocks_work(self.doze.deep == "idle", self.doze.light_idle, self._exempt[app], net)
 
     def request_work(
         self,
@@ -393,6 +398,7 @@ class Phone:
                 self.network = str(value)
                 self.record("network", t, self.network)
                 self.wifi.set_on(t, self.network == "wifi")
+                self.doze.network_changed()
             elif lane == "screen":
                 self.screen_on = bool(value)
                 self.record("screen", t, "on" if self.screen_on else "off")
@@ -635,6 +641,7 @@ class _Work:
         p.processes.release(self.app, self.proc_state, self.end_s)
         if self.on_done is not None:
             self.on_done(p.work_records[self.rec_i])
+        p.doze.ops_changed()
 
     def _cut(self, t: float) -> None:
         """Book nothing of this work after t (t <= end_s): its CPU interval, energy, wakelock and record end at t."""
@@ -720,6 +727,7 @@ class _Work:
             done = self.cpu_done_s + max(0.0, min(t, self.end_s) - self.t_cpu)
         p._running.discard(self)
         p.event(p.now, "work_stop", self.app, why)
+        p.doze.ops_changed()
         if t > p.now:
             p.call_later(t - p.now, p.processes.release, self.app, self.proc_state, t)
         else:

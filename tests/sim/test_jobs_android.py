@@ -195,3 +195,32 @@ def test_doze_going_idle_stops_a_running_job_until_the_maintenance_window():
     assert "Doze" in next(e.detail for e in r.events if e.kind == "job_stop")
     light = [s for s in r.lane("doze") if s.value == "light_maintenance"]
     assert second.start_s == light[0].start_s  # in light Doze's first maintenance window
+
+
+# -- 6. light Doze: PRE_IDLE waits for running jobs (Android 7-12); WAITING_FOR_NETWORK ------------------------------
+def test_light_doze_waits_in_pre_idle_for_a_running_job_on_android_12_and_not_on_14():
+    day = Day(network_default="wifi")  # screen off from the start: light Doze after 4 min (API 31), 60 s (API 34)
+    r12 = _run(Job(at_s=200.0, cpu_s=100.0), day, api=31, duration=H)
+    light = [(s.start_s, s.value) for s in r12.lane("doze_light")]
+    assert (240.0, "pre_idle") in light  # the job (200-300 s) is running when the 4-min timeout fires
+    (w,) = r12.work
+    assert ((w.end_s, "idle") in light) and w.end_s == 300.0 + COLD  # idle as soon as the job is done
+    # a job longer than LIGHT_PRE_IDLE_TIMEOUT: light Doze goes idle after 3 min anyway, and stops the job
+    long = _run(Job(at_s=200.0, cpu_s=600.0), day, api=31, duration=H)
+    assert (240.0 + 180.0, "idle") in [(s.start_s, s.value) for s in long.lane("doze_light")]
+    assert long.work[0].end_s == 420.0
+    r14 = _run(Job(at_s=30.0, cpu_s=100.0), day, api=34, duration=H)
+    assert "pre_idle" not in {s.value for s in r14.lane("doze_light")}
+
+
+def test_light_doze_without_a_network_waits_for_one_before_its_maintenance_window():
+    # no network from 0 to 700 s; light idle at 60 s for 5 min: the window would open at 360 s
+    day = Day(network_default="wifi", network=(NetworkPeriod(0.0, 700.0, "none"),))
+    r = _run(Job(at_s=90.0, cpu_s=1.0, down_bytes=1000), day, duration=H)
+    light = [(s.start_s, s.value) for s in r.lane("doze_light")]
+    assert (360.0, "waiting_for_network") in light
+    assert (700.0, "maintenance") in light  # opened the moment Wi-Fi came back
+    assert r.work[0].start_s == 700.0
+    # with no network coming back it waits one more idle period (10 min, LIGHT_IDLE_FACTOR) and opens anyway
+    never = _run(Job(at_s=90.0, cpu_s=1.0), Day(network_default="none"), duration=H)
+    assert (360.0 + 600.0, "maintenance") in [(s.start_s, s.value) for s in never.lane("doze_light")]
