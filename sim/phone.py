@@ -360,8 +360,9 @@ class Phone:
         if cpu_s > 0:
             w.active_i = len(self.active)
             self.active.append((t_cpu, end))
-            w.seg_i = len(self.segments)
+            n = len(self.segments)
             self.book("cpu.active", app, self._active_ma, t_cpu, end)
+            w.seg_i = n if len(self.segments) > n else -1  # (none when it starts after the run's end)
         w.hold_i = len(self.holds)
         self.holds.append((t, end, app, reason))
         self._held_until(end)
@@ -650,6 +651,7 @@ class _Work:
         if self.active_i >= 0:
             a0, _ = p.active[self.active_i]
             p.active[self.active_i] = (a0, max(a0, t))
+        if self.seg_i >= 0:
             seg = p.segments[self.seg_i]
             p.segments[self.seg_i] = (seg[0], max(seg[0], t), seg[2], seg[3])
             key = ("cpu.active", self.app)
@@ -692,8 +694,9 @@ class _Work:
         self.end_s = end
         self.active_i = len(p.active)
         p.active.append((t, end))
-        self.seg_i = len(p.segments)
+        n = len(p.segments)
         p.book("cpu.active", self.app, p._active_ma, t, end)
+        self.seg_i = n if len(p.segments) > n else -1
         rec = p.work_records[self.rec_i]
         self.hold_i = len(p.holds)
         p.holds.append((t, end, self.app, rec.mechanism))
