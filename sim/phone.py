@@ -237,6 +237,11 @@ class Phone:
             return
         if t_s > start:
             self._spans[key].append(StateSpan(lane, start, t_s, old, app))
+        else:
+            # (the old value lasted no time: if the value before it comes back, that span goes on)
+            spans = self._spans[key]
+            if spans and spans[-1].value == value and spans[-1].end_s == t_s:
+                t_s = spans.pop().start_s
         self._open[key] = (t_s, value)
 
     def event(self, t_s: float, kind: str, app: str, detail: str) -> None:
@@ -707,6 +712,7 @@ class _Work:
         times.append((paused_at, t, end))  # (waiting while frozen, then running again)
         p.doze.note_work(end)
         self.timer = p.call_later(left, self.finish)
+        p.event(t, "work_resumed", self.app, f"the CPU is awake again: {left:.1f} s of CPU to go")
 
     def stop(self, why: str) -> WorkRecord:
         """Stop the work now: nothing is booked for it after this instant, except that a transfer already in flight
