@@ -15,7 +15,7 @@ from typing import Any
 import simpy
 from simpy.events import NORMAL, Timeout
 
-from sim.buckets import effective_bucket
+from sim.buckets import BUCKET_API_LEVEL, RESTRICTED_BUCKET_API_LEVEL, effective_bucket
 from sim.cpu import Hold, cpu_sweep
 from sim.doze import DOZE_API_LEVEL, Doze
 from sim.foreground import jank_sweep
@@ -28,6 +28,7 @@ from sim.restrictions import doze_blocks_work, network_blocks
 from sim.result import Result
 from sim.scenario import Scenario
 from sim.service import SystemService
+from sim.standby import AUTO, AppStandby
 from sim.work import Mechanism, WorkItem
 
 __all__ = ["SYSTEM_SERVICES", "Phone", "run"]
@@ -92,11 +93,23 @@ class Phone:
         self._active_ma = self.power.cpu_active_ma
         self._exempt = {app.name: app.doze_exempt for app in scenario.apps}
         self.buckets: dict[str, str | None] = {}
+        auto: list[str] = []
         for app in scenario.apps:
+            if app.bucket == AUTO:
+                if self.api_level >= BUCKET_API_LEVEL:
+                    auto.append(app.name)
+                    self.buckets[app.name] = "active"
+                else:
+                    self.buckets[app.name] = None
+                    self.notes.append(f"{app.name}: standby buckets arrive in API {BUCKET_API_LEVEL}; bucket 'auto' "
+                                      "has no effect")
+                continue
             bucket, note = effective_bucket(app.bucket, self.api_level)
             self.buckets[app.name] = bucket
             if note:
                 self.notes.append(f"{app.name}: {note}")
+        self.standby = AppStandby(auto, restricted_ok=self.api_level >= RESTRICTED_BUCKET_API_LEVEL,
+                                  changed=self._bucket_changed, clock=lambda: self.now, schedule=self.schedule)
         cell = lte_model(a.lte_down_mbps, a.lte_up_mbps) if dev.cellular == "lte" else umts_model(
             a.umts_down_mbps, a.umts_up_mbps
         )
@@ -188,6 +201,13 @@ class Phone:
     def exempt(self, app: str) -> bool:
         """Whether the app is on the Doze allowlist (battery optimisation off)."""
         return self._exempt[app]
+
+    def _bucket_changed(self, app: str, bucket: str, t: float) -> None:
+        """AppStandbyController moved an app whose bucket follows use."""
+        self.buckets[app] = bucket
+        self.record("bucket", t, "unrestricted" if self.charging else bucket, app)
+        self.event(t, "bucket", app, f"standby bucket now {bucket} (AppStandbyController, from use)")
+        self._tell("bucket")
 
     def jobs_active(self) -> bool:
         """Whether a job is running now (light Doze's PRE_IDLE waits for them)."""
@@ -412,6 +432,7 @@ class Phone:
                     self._screen_since = t
                 else:
                     self._close_screen(t)
+                self.standby.screen(t, self.screen_on)
                 self._tell("screen")
             elif lane == "charging":
                 self.charging = bool(value)
@@ -432,6 +453,7 @@ class Phone:
                 self.foreground = str(value)
                 self.record("foreground", t, self.foreground or "none")
                 self.processes.set_top(self.foreground, t)
+                self.standby.front(t, self.foreground)
         if self.moving and not moving_was:
             self.doze.motion_started()
         if (self.screen_on, self.charging) != (screen_was, charging_was) or self.moving != moving_was:
@@ -487,6 +509,7 @@ class Phone:
         self.record("foreground", 0.0, "none")
         self._apply_day(0.0, first)
         self.doze.start()
+        self.standby.start()
         later: list[tuple[float, str, object]] = []
         for lane, points in (
             ("network", plan.network),

@@ -20,6 +20,7 @@ from sim.buckets import BUCKETS
 from sim.day import DAY_PRESETS, Day
 from sim.doze import DozeTimings
 from sim.power import DEFAULT_PROFILE, PROFILES, PowerProfile
+from sim.standby import AUTO
 from sim.work import ImmediateWork, Mechanism, mechanism_from_dict
 
 __all__ = ["API_LEVELS", "CELLULAR", "PRESETS", "App", "Device", "Scenario"]
@@ -82,8 +83,10 @@ class Device:
 @strict
 @dataclass(frozen=True)
 class App:
-    """An app: its name, target SDK, standby bucket, the work it needs done (each item a mechanism such as
-    ImmediateWork), and whether the user exempted it from battery optimisation (Doze allowlist).
+    """An app: its name, target SDK, standby bucket (one of sim.BUCKETS, or "auto" for the bucket Android derives
+    from use: ACTIVE when it comes to the front, then down as time and screen-on time pass), the work it needs
+    done (each item a mechanism such as ImmediateWork), and whether the user exempted it from battery optimisation
+    (Doze allowlist).
 
     Raises ValueError naming the field for an empty or reserved name, a target SDK outside 21..35, an unknown
     bucket, or work that is not a mechanism.
@@ -100,7 +103,7 @@ class App:
         if self.name in RESERVED_APP_NAMES:
             raise ScenarioError(f"App.name={self.name!r}: allowed any name but {RESERVED_APP_NAMES}")
         check_int("App", "target_sdk", self.target_sdk, lo=API_LEVELS[0], hi=API_LEVELS[1])
-        check_choice("App", "bucket", self.bucket, BUCKETS)
+        check_choice("App", "bucket", self.bucket, (*BUCKETS, AUTO))
         if isinstance(self.work, Mechanism):
             object.__setattr__(self, "work", (self.work,))
         work = as_tuple("App", "work", self.work, object)

@@ -19,7 +19,6 @@ class AppQuota:
                  "starts", "time_bound", "total", "ver")
 
     def __init__(self, q: BucketQuota, api: int) -> None:
-        self.q = q
         self.sessions: list[list[float]] = []  # quota-counted job sessions: [start, end], in order of start
         self.starts: list[float] = []  # quota-counted job starts, in time order
         self.total = 0.0  # session time in `sessions` (an upper bound on any window's use)
@@ -30,6 +29,13 @@ class AppQuota:
         # the records then (a session's end or a start: _prune drops nothing while the cut is before it)
         self.fast_ver = -1
         self.fast_first = 0.0
+        self.set_quota(q, api)
+
+    def set_quota(self, q: BucketQuota, api: int) -> None:
+        """The bucket's quota in force (it changes when the app's bucket follows use)."""
+        self.q = q
+        self.ver += 1
+        self.fast_ver = -1
         # JobScheduler._quota_block's cheap bounds: below all of them no quota check can bite
         buffer = IN_QUOTA_BUFFER_S if api >= QUOTA_COUNT_API_LEVEL else 0.0
         self.time_bound = q.job_time_s - buffer - EPS_S if q.job_time_s < q.job_window_s else math.inf

@@ -398,6 +398,21 @@ class JobScheduler:
         p.schedule(max(0.0, at - p.now), fire)
 
     # -- what the phone tells it -------------------------------------------------------------------------------------
+    def _buckets_changed(self) -> None:
+        """An app's standby bucket changed (buckets that follow use): its quotas and batching follow it."""
+        p = self.phone
+        for app, qa in self._quota.items():
+            bucket = p.bucket(app)
+            if bucket is not None and qa.q.bucket != bucket:
+                qa.set_quota(QUOTAS[bucket], self.api)
+        for js in self.jobs:
+            bucket = p.bucket(js.app)
+            js.batched_app = bucket is not None and bucket != "active" and not p.exempt(js.app)
+            js.c_epoch = -1
+            if self.api == HEARTBEAT_API_LEVEL and js.batched_app:
+                js.cacheable = False
+        self._epoch_key = None
+
     def _stop_unready(self, t: float) -> None:
         """Stop every running job that may no longer run (JobConcurrencyManager.stopNonReadyActiveJobsLocked): a
         constraint it asked for went away, or Doze went idle (DeviceIdleJobsController)."""
@@ -943,6 +958,8 @@ class JobScheduler:
             self._fg = fg
         if what in ("state", "doze", "screen") and self._running_jobs:
             self._stop_unready(self.phone.now)
+        if what == "bucket":
+            self._buckets_changed()
         if what == "screen":
             self.screen_changed(self.phone.now, self.phone.screen_on)
         elif what == "wake":
