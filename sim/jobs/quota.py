@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from sim.buckets import IN_QUOTA_BUFFER_S, MAX_EXECUTION_TIME_S, MAX_JOB_COUNT_PER_RATE_LIMITING_WINDOW, BucketQuota
 from sim.jobs.spec import QUOTA_COUNT_API_LEVEL, QUOTA_SESSION_API_LEVEL
 
-__all__ = ["EPS_S", "AppQuota", "back_in_quota", "extend", "shorten", "used"]
+__all__ = ["EPS_S", "AppQuota", "back_in_quota", "extend", "shorten", "sync", "time_until_consumed", "used"]
 
 EPS_S = 1e-3  # a millisecond: slack against rounding when comparing times and quota
 
@@ -15,8 +16,8 @@ EPS_S = 1e-3  # a millisecond: slack against rounding when comparing times and q
 class AppQuota:
     """One app's records for its standby-bucket quota (QuotaController's timing sessions and job starts)."""
 
-    __slots__ = ("day_bound", "ej", "fast_first", "fast_ver", "few_sessions", "few_starts", "max_end", "q", "sessions",
-                 "starts", "time_bound", "total", "ver")
+    __slots__ = ("charged", "cutoff", "day_bound", "ej", "fast_first", "fast_ver", "few_sessions", "few_starts",
+                 "max_end", "open", "q", "sessions", "starts", "time_bound", "total", "ver")
 
     def __init__(self, q: BucketQuota, api: int) -> None:
         self.sessions: list[list[float]] = []  # quota-counted job sessions: [start, end], in order of start
@@ -29,6 +30,12 @@ class AppQuota:
         # the records then (a session's end or a start: _prune drops nothing while the cut is before it)
         self.fast_ver = -1
         self.fast_first = 0.0
+        # QuotaController's Timer for this app: how many of its regular jobs it tracks now, the session being
+        # charged while any of them runs (None while none runs, or while the app is in front or charging), and the
+        # timer that stops them when the quota runs out
+        self.charged: list[Any] = []  # (the scheduler's job states)
+        self.open: list[float] | None = None
+        self.cutoff: object = None
         self.set_quota(q, api)
 
     def set_quota(self, q: BucketQuota, api: int) -> None:
@@ -60,6 +67,36 @@ def shorten(qa: AppQuota, session: list[float], end: float) -> None:
         qa.ver += 1
         qa.total = qa.total - (session[1] - max(end, session[0]))
         session[1] = max(end, session[0])
+
+
+def sync(qa: AppQuota, t: float) -> None:
+    """Bring the session being charged up to t (it grows while the app's jobs run)."""
+    if qa.open is not None:
+        extend(qa, qa.open, t)
+
+
+def time_until_consumed(sessions: list[list[float]], t: float, window: float, allowed: float) -> float:
+    """How long from t a job can run, charged all the while, before the session time in the trailing `window`
+    reaches `allowed`: old sessions sliding out of the window give time back as it runs (QuotaController.
+    getTimeUntilQuotaConsumedLocked)."""
+    lo = t - window
+    rem = allowed - used(sessions, lo, t)
+    if rem <= 0.0:
+        return 0.0
+    d = 0.0
+    for a, b in sessions:
+        if b <= lo:
+            continue
+        a = max(a, lo)
+        b = min(b, t)
+        if b <= a:
+            continue
+        start_out = a - lo  # the piece starts to slide out when the window's start reaches it
+        if start_out >= d + rem:
+            return d + rem
+        rem -= start_out - d
+        d = start_out + (b - a)  # while it slides out, what runs is given back as fast as it is used
+    return d + rem
 
 
 def used(sessions: list[list[float]], lo: float, hi: float) -> float:

@@ -15,7 +15,7 @@ from sim.buckets import (
     RATE_LIMITING_WINDOW_S,
     TIMING_SESSION_COALESCING_S,
 )
-from sim.jobs.quota import EPS_S, AppQuota, back_in_quota, extend, shorten, used
+from sim.jobs.quota import EPS_S, AppQuota, back_in_quota, extend, sync, time_until_consumed, used
 from sim.jobs.spec import (
     BATTERY_STORAGE_API_LEVEL,
     CONCURRENCY_LIMIT,
@@ -225,6 +225,7 @@ class JobScheduler:
         self._idle_gen = 0
         self._idle_wanted = False
         self._running_jobs: list[_JobState] = []
+        self._charging_now: set[AppQuota] = set()  # apps whose quota is being charged now
         self._fg = ""  # the app in front, as last heard
         self._grace_until: dict[str, float] = {}  # end of each app's expedited-job grace after leaving the front
         self._last_run: dict[str, float] = {}  # Android 9: when each app's last job started (for heartbeats)
@@ -428,19 +429,77 @@ class JobScheduler:
             if not why or run.work.end_s <= t:  # (a run that ends at this instant finishes as usual)
                 continue
             rec = run.work.stop(f"{js.label}: {why}")
-            session = run.session
+            session = run.session  # (an expedited job's, booked ahead: it ends at the stop)
             if session is not None and session[1] > rec.end_s:
-                # (the quota session booked the whole run ahead; it ends at the stop, unless another run of the app
-                # coalesced into it and still goes on)
-                others = [o.run.work.end_s for o in self._running_jobs
-                          if o is not js and o.run is not None and o.run.session is session]
-                end = max([rec.end_s, *others])
-                if run.qa is not None and not run.ej:
-                    shorten(run.qa, session, end)
-                else:
-                    session[1] = end
+                session[1] = max(session[0], rec.end_s)
+            self._charge_end(js, rec.end_s)
             self._finished(js, run.gen, rec, run.chunk, True, "doze" if why == "Doze" else "constraint", run.limit,
                            why=why)
+
+    # -- QuotaController's Timer: quota charged while jobs run (android-facts §2b) ------------------------------------
+    def _charge_start(self, js: _JobState, t: float) -> None:
+        qa = self._quota.get(js.app)
+        if qa is None:
+            return
+        qa.charged.append(js)
+        self._recharge(qa)
+
+    def _charge_end(self, js: _JobState, t: float) -> None:
+        qa = self._quota.get(js.app)
+        if qa is None or js not in qa.charged:
+            return
+        qa.charged.remove(js)
+        self._recharge(qa, t)
+
+    def _recharge(self, qa: AppQuota, t: float | None = None) -> None:
+        """Open or close the app's charged session as its tracked jobs run and as it comes to the front or the phone
+        is plugged in (Timer.shouldTrackLocked: not quota-free, not in front), and set when its quota runs out."""
+        p = self.phone
+        now = p.now if t is None else t
+        app = qa.charged[0].app if qa.charged else ""
+        charge = bool(qa.charged) and not p.charging and p.foreground != app
+        if qa.open is not None:
+            extend(qa, qa.open, now)
+            if not charge:
+                qa.open = None
+        if charge:
+            self._charging_now.add(qa)
+        else:
+            self._charging_now.discard(qa)
+        if charge and qa.open is None:
+            sessions = qa.sessions
+            if sessions and sessions[-1][1] + TIMING_SESSION_COALESCING_S >= now:
+                qa.open = sessions[-1]  # (sessions this close are coalesced, TIMING_SESSION_COALESCING_DURATION)
+            else:
+                qa.open = [now, now]
+                sessions.append(qa.open)
+                qa.ver += 1
+        if qa.cutoff is not None:
+            qa.cutoff.cancel()  # type: ignore[attr-defined]
+            qa.cutoff = None
+        if qa.open is not None:
+            sessions, _, _ = self._prune(qa, now)
+            q = qa.q
+            until = math.inf
+            if q.job_time_s < q.job_window_s:
+                until = time_until_consumed(sessions, now, q.job_window_s, q.job_time_s)
+            if self.api >= QUOTA_COUNT_API_LEVEL:
+                until = min(until, time_until_consumed(sessions, now, DAY_S, MAX_EXECUTION_TIME_S))
+            if until < math.inf and now + until < p.duration_s:
+                qa.cutoff = p.call_later(until, self._quota_ran_out, qa)
+
+    def _quota_ran_out(self, qa: AppQuota) -> None:
+        """MSG_REACHED_TIME_QUOTA: the app's tracked jobs lose CONSTRAINT_WITHIN_QUOTA and are stopped
+        (STOP_REASON_QUOTA), whatever runtime guarantee they had (only expedited jobs are shielded)."""
+        qa.cutoff = None
+        t = self.phone.now
+        for js in list(qa.charged):
+            run = js.run
+            if run is None or run.work.end_s <= t:
+                continue
+            rec = run.work.stop(f"{js.label}: quota ran out")
+            self._charge_end(js, rec.end_s)
+            self._finished(js, run.gen, rec, run.chunk, True, "quota", run.limit, why="quota ran out")
 
     def _lost(self, js: _JobState, t: float) -> str:
         """The constraint of a running job that no longer holds ("" if all still hold)."""
@@ -529,6 +588,8 @@ class JobScheduler:
             self._epoch += 1
         epoch = self._epoch
         cut = t - DAY_S
+        for charging in self._charging_now:
+            sync(charging, t)  # (a session being charged grows: the verdicts that read it change)
         for js in self.jobs:
             if js.ready_at > t:
                 continue
@@ -658,6 +719,8 @@ class JobScheduler:
 
     def _quota_block(self, qa: AppQuota, t: float) -> tuple[str, float | None]:
         """("quota", time it may be back in quota) or ("", None), for an app whose quota applies (_applies)."""
+        if qa.open is not None:
+            sync(qa, t)
         sessions, starts, total = self._prune(qa, t)
         if (total < qa.time_bound and total < qa.day_bound and len(starts) < qa.few_starts
                 and len(sessions) < qa.few_sessions):
@@ -707,6 +770,8 @@ class JobScheduler:
         if qa is None:
             return math.inf
         q = qa.q
+        if qa.open is not None:
+            sync(qa, t)
         sessions, _starts, total = self._prune(qa, t)
         left = math.inf
         if q.job_time_s < q.job_window_s:
@@ -760,13 +825,12 @@ class JobScheduler:
         if ej:
             ej_s = min(float(EXECUTING_TIMESLICE_S), self._ej_left_s(js.app, t))
             return max(float(RUNTIME_MIN_EJ_GUARANTEE_S), ej_s), "limit"
-        left = self._remaining_quota_s(qa, t)
         if api >= RUNTIME_API_LEVEL:
+            # (the timeout grows with the quota left, from the 10-min guarantee to 30 min; the quota itself is
+            # charged while the job runs, and stops it when it runs out, guarantee or not: _charge_*)
+            left = self._remaining_quota_s(qa, t)
             return max(float(RUNTIME_MIN_GUARANTEE_S), min(float(RUNTIME_FREE_QUOTA_MAX_LIMIT_S), left)), "limit"
-        base = float(EXECUTING_TIMESLICE_API21_S if api == JOB_API_LEVEL else EXECUTING_TIMESLICE_S)
-        if left < base:
-            return left, "quota"  # QuotaController stops a job when its app runs out of quota
-        return base, "limit"
+        return float(EXECUTING_TIMESLICE_API21_S if api == JOB_API_LEVEL else EXECUTING_TIMESLICE_S), "limit"
 
     # -- running ---------------------------------------------------------------------------------------------------
     def _start(self, js: _JobState, t: float) -> None:
@@ -802,15 +866,6 @@ class JobScheduler:
         elif qa is not None:
             qa.ver += 1
             qa.starts.append(t)
-            sessions = qa.sessions
-            if sessions and sessions[-1][1] + TIMING_SESSION_COALESCING_S >= t:
-                session = sessions[-1]
-                extend(qa, session, t + chunk)
-            else:
-                session = [t, t + chunk]
-                sessions.append(session)
-                qa.total = qa.total + chunk
-                qa.max_end = max(qa.max_end, t + chunk)
         kind = "periodic" if spec.every_s is not None else "expedited" if ej else "one-off"
         waited = (", waited " + ", ".join(f"{k} {v:.0f} s" for k, v in js.wait_acc.items())
                   if longest and t > js.due else "")
@@ -818,11 +873,9 @@ class JobScheduler:
         gen = js.gen
 
         def done(rec: WorkRecord) -> None:
-            if session is not None and not ej:
-                assert qa is not None
-                extend(qa, session, rec.end_s)
-            elif session is not None:
+            if session is not None:
                 session[1] = max(session[1], rec.end_s)
+            self._charge_end(js, rec.end_s)
             self._finished(js, gen, rec, chunk, stopped, stopper, limit)
 
         # (a job whose deadline made it run keeps running whatever its constraints do)
@@ -831,6 +884,10 @@ class JobScheduler:
         js.run = run
         self._running_jobs.append(js)
         run.work = p.start_work(min(js.due, t), t, app, chunk, up, down, "job", done, longest)
+        # QuotaController charges a regular job's time while it runs, unless it started while its app was in
+        # front (mTopStartedJobs: "Top jobs won't count towards quota")
+        if not ej and p.foreground != app:
+            self._charge_start(js, t)
         js.send_bytes = not spec.checkpoints  # a checkpointed continuation does not fetch again
         js.runs += 1
         self.stats["runs"] += 1
@@ -845,11 +902,15 @@ class JobScheduler:
         js.run = None
         self._running_jobs.remove(js)
         spec = js.spec
-        if stopper in ("constraint", "doze"):
+        if stopper in ("constraint", "doze", "quota"):
             js.stops += 1
             js.system_stops += 1
             self.stats["stopped"] += 1
-            self.stats["constraint_stopped"] += 1
+            if stopper == "quota":
+                js.quota_stops += 1
+                self.stats["quota_stopped"] += 1
+            else:
+                self.stats["constraint_stopped"] += 1
             if spec.checkpoints:
                 js.cpu_left -= rec.cpu_s
             else:
@@ -958,6 +1019,10 @@ class JobScheduler:
             self._fg = fg
         if what in ("state", "doze", "screen") and self._running_jobs:
             self._stop_unready(self.phone.now)
+        if what in ("state", "bucket"):
+            for qa in self._quota.values():
+                if qa.charged:
+                    self._recharge(qa)
         if what == "bucket":
             self._buckets_changed()
         if what == "screen":

@@ -224,3 +224,38 @@ def test_light_doze_without_a_network_waits_for_one_before_its_maintenance_windo
     # with no network coming back it waits one more idle period (10 min, LIGHT_IDLE_FACTOR) and opens anyway
     never = _run(Job(at_s=90.0, cpu_s=1.0), Day(network_default="none"), duration=H)
     assert (360.0 + 600.0, "maintenance") in [(s.start_s, s.value) for s in never.lane("doze_light")]
+
+
+# -- 3. quota is charged while a job runs (QuotaController's Timer) -------------------------------------------------
+def _quota_run(jobs, *, screen, bucket="working_set", api=34, duration=4 * H):
+    day = Day(screen=tuple(screen), network_default="wifi")
+    return run(Scenario(device=Device(api_level=api), day=day, duration_s=duration,
+                        apps=(App("a", bucket=bucket, work=tuple(jobs)),)))
+
+
+def test_quota_that_slides_back_into_the_window_during_a_long_run_extends_it():
+    # working set: 10 min per 2 h. 300 s used at 0; at 7000 s only 300 s are left, but the old session slides out
+    # of the 2-h window from 7200 s on while the new job runs, so it runs the full 10 min instead of 5
+    screen = (Session(0.0, DAY),)
+    r = _quota_run([Job(at_s=0.0, cpu_s=300.0), Job(at_s=7000.0, cpu_s=1200.0)], screen=screen, api=30)
+    long = next(w for w in r.work if w.start_s == 7000.0)
+    assert long.end_s - long.start_s == pytest.approx(600.0)
+
+
+def test_time_while_the_app_is_in_front_is_not_charged_and_quota_stops_a_job_on_android_14():
+    # rare: 10 min per 24 h. A 500 s job from 0 s; the app is in front from 100 s to 400 s (not charged there).
+    # A second job at 1000 s gets the rest: 600 - 100 - (100 + COLD) s, fewer than the 10-min runtime guarantee of
+    # Android 14, and quota stops it anyway (only expedited jobs are shielded from quota)
+    screen = (Session(0.0, 100.0), Session(100.0, 400.0, "a"), Session(400.0, DAY))
+    r = _quota_run([Job(at_s=0.0, cpu_s=500.0), Job(at_s=1000.0, cpu_s=1200.0)], screen=screen, bucket="rare")
+    second = next(w for w in r.work if w.start_s == 1000.0)
+    assert second.end_s - second.start_s == pytest.approx(600.0 - 100.0 - (100.0 + COLD))
+    assert r.summary["job_stopped_by_quota"] == 1.0
+    assert any(e.kind == "job_stop" and "quota ran out" in e.detail for e in r.events)
+
+
+def test_a_job_started_while_its_app_is_in_front_is_never_charged():
+    screen = (Session(0.0, 400.0, "a"), Session(400.0, DAY))
+    r = _quota_run([Job(at_s=0.0, cpu_s=350.0), Job(at_s=1000.0, cpu_s=1200.0)], screen=screen, bucket="rare")
+    second = next(w for w in r.work if w.start_s == 1000.0)
+    assert second.end_s - second.start_s == pytest.approx(600.0)  # the whole 10 min: the first job cost none
