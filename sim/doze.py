@@ -132,6 +132,8 @@ class DozeHost(Protocol):
 
     def jobs_active(self) -> bool: ...
 
+    def wakeup_alarm(self, reason: str) -> None: ...
+
     @property
     def now(self) -> float: ...
 
@@ -294,8 +296,7 @@ class Doze:
 
     def _alarm(self) -> None:
         """A DeviceIdleController alarm fired: it wakes the CPU briefly (counted as a wakeup if it was asleep)."""
-        t = self.host.now
-        self.host.hold(t, t + self.alarm_hold_s, "system", "doze")
+        self.host.wakeup_alarm("doze")
 
     def _motion(self, t: float) -> None:
         """Motion seen by the sensors Doze watches: deep Doze back to INACTIVE (android-facts §1a)."""

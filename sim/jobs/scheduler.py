@@ -50,6 +50,7 @@ from sim.jobs.spec import (
     backoff_delay_s,
 )
 from sim.records import StateSpan, WorkRecord
+from sim.restrictions import doze_blocks_jobs
 from sim.service import ServiceHost
 from sim.work import WORK_ITEM_MAX_CPU_S, WorkItem
 
@@ -682,8 +683,10 @@ class JobScheduler:
             if js.idle and not self._idle:
                 return "idle"
         ej = js.expedited and self._treat_as_ej(js, t)
-        if not ej and not p.exempt(js.app) and p.doze_idle():
-            return "doze"  # android-facts §1c: jobs deferred to the maintenance window (light Doze too)
+        if not ej and p.doze_idle():
+            why = doze_blocks_jobs(True, True, p.exempt(js.app))  # (deferred to the maintenance window, §1c)
+            if why:
+                return why
         if self.api == HEARTBEAT_API_LEVEL and js.batched_app and not p.charging and p.foreground != js.app:
             # Android 9's standby heartbeats (app idle parole while charging; a uid in front is active)
             last = self._last_run.get(js.app)
