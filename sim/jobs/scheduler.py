@@ -407,6 +407,9 @@ class JobScheduler:
             bucket = p.bucket(app)
             if bucket is not None and qa.q.bucket != bucket:
                 qa.set_quota(QUOTAS[bucket], self.api)
+                if qa.cutoff is not None:  # (recomputed for the new quota by _recharge)
+                    qa.cutoff.cancel()  # type: ignore[attr-defined]
+                    qa.cutoff = None
         for js in self.jobs:
             bucket = p.bucket(js.app)
             js.batched_app = bucket is not None and bucket != "active" and not p.exempt(js.app)
@@ -475,19 +478,30 @@ class JobScheduler:
                 qa.open = [now, now]
                 sessions.append(qa.open)
                 qa.ver += 1
+        if qa.open is None:
+            if qa.cutoff is not None:
+                qa.cutoff.cancel()  # type: ignore[attr-defined]
+                qa.cutoff = None
+            return
         if qa.cutoff is not None:
-            qa.cutoff.cancel()  # type: ignore[attr-defined]
-            qa.cutoff = None
-        if qa.open is not None:
-            sessions, _, _ = self._prune(qa, now)
-            q = qa.q
-            until = math.inf
-            if q.job_time_s < q.job_window_s:
-                until = time_until_consumed(sessions, now, q.job_window_s, q.job_time_s)
-            if self.api >= QUOTA_COUNT_API_LEVEL:
-                until = min(until, time_until_consumed(sessions, now, DAY_S, MAX_EXECUTION_TIME_S))
-            if until < math.inf and now + until < p.duration_s:
-                qa.cutoff = p.call_later(until, self._quota_ran_out, qa)
+            return  # (set when this session opened: it holds while the session stays open, used at rate 1)
+        # Cheap bound first: no window can hold more than `total`, so no quota runs out before now + lb; a cutoff
+        # is needed only if a tracked job is due to run past that (a new job's start asks again)
+        q = qa.q
+        lb = q.job_time_s - qa.total if q.job_time_s < q.job_window_s else math.inf
+        if self.api >= QUOTA_COUNT_API_LEVEL:
+            lb = min(lb, MAX_EXECUTION_TIME_S - qa.total)
+        latest = max(js.run.work.end_s for js in qa.charged if js.run is not None and js.run.work is not None)
+        if latest <= now + lb - EPS_S:
+            return
+        sessions, _, _ = self._prune(qa, now)
+        until = math.inf
+        if q.job_time_s < q.job_window_s:
+            until = time_until_consumed(sessions, now, q.job_window_s, q.job_time_s)
+        if self.api >= QUOTA_COUNT_API_LEVEL:
+            until = min(until, time_until_consumed(sessions, now, DAY_S, MAX_EXECUTION_TIME_S))
+        if until < math.inf and now + until < p.duration_s:
+            qa.cutoff = p.call_later(until, self._quota_ran_out, qa)
 
     def _quota_ran_out(self, qa: AppQuota) -> None:
         """MSG_REACHED_TIME_QUOTA: the app's tracked jobs lose CONSTRAINT_WITHIN_QUOTA and are stopped
@@ -589,15 +603,14 @@ class JobScheduler:
             self._epoch += 1
         epoch = self._epoch
         cut = t - DAY_S
-        for charging in self._charging_now:
-            sync(charging, t)  # (a session being charged grows: the verdicts that read it change)
         for js in self.jobs:
             if js.ready_at > t:
                 continue
             js.delay_ok = True
             if js.c_epoch == epoch:
                 qa = js.c_qa
-                if qa is None or (qa.ver == js.c_qver and cut < js.c_first):
+                # (a session being charged grows with time: a verdict that read it is not kept)
+                if qa is None or (qa.ver == js.c_qver and cut < js.c_first and qa.open is None):
                     why = js.c_why
                     if why:
                         if js.waited != why:
