@@ -80,6 +80,7 @@ class Phone:
         self.bytes_unmetered = 0
         self._charging_spans: list[tuple[float, float]] = []
         self._running: set[_Work] = set()
+        self._running_check = 64
         self._paused: list[_Work] = []  # work frozen by deep Doze, in the order it froze
         # state
         self.screen_on = False
@@ -119,7 +120,7 @@ class Phone:
             self.notes.append(f"Doze arrives in API {DOZE_API_LEVEL}; the Doze timings given have no effect")
         self.doze = Doze(self, dev.doze_timings, self.api_level, a.alarm_hold_s)
         self.processes = Processes(self.apps, cold_start_s=a.process_cold_start_s, max_cached=MAX_CACHED_PROCESSES,
-                                   record=self.record, event=self.event)
+                                   event=self.event)
         self._deferred: dict[str, list[float]] = {}
         self._awake_until = 0.0  # the latest end of a CPU hold started so far
         # battery level estimate (battery_pct): bookings read so far, those still open, and what the closed ones drew
@@ -212,7 +213,8 @@ class Phone:
     def jobs_active(self) -> bool:
         """Whether a job is running now (light Doze's PRE_IDLE waits for them)."""
         records = self.work_records
-        return any(records[w.rec_i].mechanism == "job" and w.left_s < 0 for w in self._running)
+        now = self.now
+        return any(w.end_s > now and w.left_s < 0 and records[w.rec_i].mechanism == "job" for w in self._running)
 
     def charging_spans(self) -> list[tuple[float, float]]:
         """The charging spans that have ended so far."""
@@ -290,7 +292,7 @@ class Phone:
             # held up freezes where it is until the CPU wakes for a maintenance window or Doze ends (android-facts
             # §1c "Wake locks: ignored")
             for w in sorted(self._running, key=lambda w: w.rec_i):
-                if not self._exempt[w.app] and w.end_s > t_s:
+                if not self._exempt[w.app] and w.end_s > t_s and w.left_s < 0:
                     w.pause()
         elif self._paused:
             paused, self._paused = self._paused, []
@@ -362,7 +364,7 @@ class Phone:
         """Run `cpu_s` of CPU and the transfer for `app` from t (asked for at t_req) in its process, started cold
         first if need be, recording it; the caller has applied Android's rules and checked that the amounts make a
         valid WorkItem. `on_done(record)` is called at its end, unless the work is stopped first (`_Work.stop`)."""
-        cold = self.processes.acquire(app, proc_state, t)
+        cold, piece = self.processes.acquire(app, proc_state, t)
         t_net = t
         if cold > 0.0:
             t_net = t + cold
@@ -381,7 +383,8 @@ class Phone:
                 _, t_cpu = self.cell.transfer(t_net, up_bytes, down_bytes, app)
                 self.bytes_metered += nbytes
         end = t_cpu + cpu_s
-        w = _Work(self, app, proc_state, t, t_cpu, end, on_done)
+        self.processes.done(app, piece, end)
+        w = _Work(self, app, proc_state, t, t_cpu, end, on_done, piece)
         if cpu_s > 0:
             w.active_i = len(self.active)
             self.active.append((t_cpu, end))
@@ -397,8 +400,13 @@ class Phone:
         w.times_i = len(times)
         times.append((t_req, t, end))
         self.doze.note_work(end)
-        self._running.add(w)
-        w.timer = self.call_later(end - t, w.finish)
+        running = self._running
+        running.add(w)
+        if len(running) > self._running_check:  # (work without a callback leaves no timer: drop it once done)
+            self._running = {r for r in running if r.end_s > t or r.left_s >= 0 or r.timer is not None}
+            self._running_check = 2 * len(self._running) + 64
+        if on_done is not None:
+            w.timer = self.call_later(end - t, w.finish)
         return w
 
     def _drain(self) -> None:
@@ -571,8 +579,7 @@ class Phone:
         states.extend(cpu_spans)
         for spec in sc.apps:
             states.extend(self._spans.get(("bucket", spec.name), ()))
-        for spec in sc.apps:
-            states.extend(self._spans.get(("process", spec.name), ()))
+        states.extend(self.processes.lanes(T))
         states.extend(work_spans)
         for svc in self.services:
             states.extend(svc.lanes(T))
@@ -639,12 +646,13 @@ class _Work:
     earlier, with the CPU time, the wakelock and the record cut at the stop. Deep Doze can freeze it (`pause`)
     until the CPU wakes again (`resume`)."""
 
-    __slots__ = ("active_i", "app", "cpu_done_s", "end_s", "hold_i", "left_s", "on_done", "phone", "proc_state",
-                 "rec_i", "seg_i", "start_s", "t_cpu", "timer", "times_i")
+    __slots__ = ("active_i", "app", "cpu_done_s", "end_s", "hold_i", "left_s", "on_done", "phone", "piece",
+                 "proc_state", "rec_i", "seg_i", "start_s", "t_cpu", "timer", "times_i")
 
     def __init__(self, phone: Phone, app: str, proc_state: str, start_s: float, t_cpu: float, end_s: float,
-                 on_done: Callable[[WorkRecord], None] | None) -> None:
+                 on_done: Callable[[WorkRecord], None] | None, piece: list[object]) -> None:
         self.phone = phone
+        self.piece = piece  # (its piece of the process's work: sim.processes)
         self.app = app
         self.proc_state = proc_state
         self.start_s = start_s
@@ -662,12 +670,13 @@ class _Work:
 
     @property
     def running(self) -> bool:
-        return self in self.phone._running
+        p = self.phone
+        return self in p._running and (self.end_s > p.now or self.left_s >= 0)
 
     def finish(self) -> None:
         p = self.phone
         p._running.discard(self)
-        p.processes.release(self.app, self.proc_state, self.end_s)
+        self.timer = None
         if self.on_done is not None:
             self.on_done(p.work_records[self.rec_i])
         p.doze.ops_changed()
@@ -694,8 +703,10 @@ class _Work:
         times[self.times_i] = (t_req, t0, max(t0, t))
         if p._awake_until == old_end:
             p._awake_until = max((h[1] for h in p.holds if h[1] > p.now), default=p.now)
+        p.processes.done(self.app, self.piece, max(t, self.start_s))
         if self.timer is not None:
             self.timer.cancel()
+            self.timer = None
 
     def pause(self) -> None:
         """Deep Doze suspends the CPU under this work now (after a transfer already in flight)."""
@@ -715,8 +726,10 @@ class _Work:
         if self.left_s < 0 or self not in p._running:
             return
         t = p.now
-        left, self.left_s = self.left_s, -1.0
+        cold, self.piece = p.processes.acquire(self.app, self.proc_state, t)  # (cold if it was killed meanwhile)
+        left, self.left_s = self.left_s + cold, -1.0
         end = t + left
+        p.processes.done(self.app, self.piece, end)
         paused_at = self.end_s
         self.t_cpu = t
         self.end_s = end
@@ -734,7 +747,8 @@ class _Work:
         self.times_i = len(times)
         times.append((paused_at, t, end))  # (waiting while frozen, then running again)
         p.doze.note_work(end)
-        self.timer = p.call_later(left, self.finish)
+        if self.on_done is not None:
+            self.timer = p.call_later(left, self.finish)
         p.event(t, "work_resumed", self.app, f"the CPU is awake again: {left:.1f} s of CPU to go")
 
     def stop(self, why: str) -> WorkRecord:
@@ -742,7 +756,7 @@ class _Work:
         completes (ASSUMPTION: the app notices the stop between steps; a transfer lasts seconds at most). Its
         `on_done` is not called; the record, cut at the stop, is returned."""
         p = self.phone
-        if self not in p._running:
+        if not self.running:
             return p.work_records[self.rec_i]
         if self.left_s >= 0:  # frozen by deep Doze: it ended where it froze
             self.left_s = -1.0
@@ -754,16 +768,14 @@ class _Work:
             t = max(p.now, self.t_cpu)
             if t < self.end_s:
                 self._cut(t)
-            elif self.timer is not None:
-                self.timer.cancel()
+            else:
+                if self.timer is not None:
+                    self.timer.cancel()
+                    self.timer = None
             done = self.cpu_done_s + max(0.0, min(t, self.end_s) - self.t_cpu)
         p._running.discard(self)
         p.event(p.now, "work_stop", self.app, why)
         p.doze.ops_changed()
-        if t > p.now:
-            p.call_later(t - p.now, p.processes.release, self.app, self.proc_state, t)
-        else:
-            p.processes.release(self.app, self.proc_state, p.now)
         rec = p.work_records[self.rec_i]
         rec = rec._replace(cpu_s=min(rec.cpu_s, done))
         p.work_records[self.rec_i] = rec

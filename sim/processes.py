@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import heapq
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
+
+from sim.records import StateSpan
 
 __all__ = [
     "ASSUMED_COLD_START_CPU_S",
     "MAX_CACHED_PROCESSES",
     "PROCESS_STATES",
+    "WORK_STATES",
     "Processes",
 ]
 
@@ -17,9 +21,9 @@ __all__ = [
 #: service (a started or bound service, or a job: JobScheduler binds to the app's JobService); running a foreground
 #: service; the app on screen (TOP).
 PROCESS_STATES = ("not_running", "cached", "receiver", "service", "foreground_service", "top")
-_RANK = {s: i for i, s in enumerate(PROCESS_STATES)}
-#: The states in which work runs (what `Processes.acquire` takes).
+#: The states in which work runs (what `Processes.acquire` takes), most important last.
 WORK_STATES = ("receiver", "service", "foreground_service")
+_RANK = {s: i for i, s in enumerate(PROCESS_STATES)}
 
 MAX_CACHED_PROCESSES = 32  # android-facts §5: ActivityManagerConstants.DEFAULT_MAX_CACHED_PROCESSES (Android 8-14)
 
@@ -28,97 +32,175 @@ MAX_CACHED_PROCESSES = 32  # android-facts §5: ActivityManagerConstants.DEFAULT
 # parameterising it at 100-500 ms of CPU. Overridable: Assumptions.process_cold_start_s.
 ASSUMED_COLD_START_CPU_S = 0.25
 
-Record = Callable[[str, float, str, str], None]  # (lane, t_s, value, app)
 Note = Callable[[float, str, str, str], None]  # (t_s, kind, app, detail): an event
 
 
 class Processes:
     """Every app's process: started cold when work needs it, cached when idle, killed least recently used first
-    when more than `max_cached` are cached. Records the per-app "process" lane and process start/kill events."""
+    when more than `max_cached` are cached.
 
-    def __init__(self, apps: Iterable[str], *, cold_start_s: float, max_cached: int, record: Record,
-                 event: Note) -> None:
+    Each piece of work in a process is kept as [start_s, end_s, state] (the end can be cut later), with the spans the
+    app was in front and the times its process started and was killed; the state at any moment follows from them
+    (`state`), and so does the "process" lane, laid out once at the end of the run (`lanes`)."""
+
+    def __init__(self, apps: Iterable[str], *, cold_start_s: float, max_cached: int, event: Note) -> None:
         self.cold_start_s = cold_start_s
         self.max_cached = max_cached
-        self._record = record
         self._event = event
-        self._alive: dict[str, bool] = {}
-        self._busy: dict[str, dict[str, int]] = {}
-        self._state: dict[str, str] = {}
-        self._cached: OrderedDict[str, None] = OrderedDict()  # least recently used first
+        self.apps = tuple(apps)
+        self._alive: dict[str, bool] = {app: False for app in self.apps}
+        self._pieces: dict[str, list[list[object]]] = {app: [] for app in self.apps}
+        self._busy_until: dict[str, float] = {app: 0.0 for app in self.apps}  # latest end of its work so far
+        self._life: dict[str, list[list[float]]] = {app: [] for app in self.apps}  # [started, killed] spans
+        self._top: dict[str, list[list[float]]] = {app: [] for app in self.apps}  # [start, end] in front
         self.top = ""
         self.cold_starts = 0
         self.kills = 0
-        for app in apps:
-            self._alive[app] = False
-            self._busy[app] = {s: 0 for s in WORK_STATES}
-            self._state[app] = "not_running"
-            record("process", 0.0, "not_running", app)
+        # the cache, kept in time order though work ends without telling: (time, n, app) for each moment an app
+        # may have fallen idle, taken in order before anything that reads or changes the cache (_advance)
+        self._idle_at: list[tuple[float, int, str]] = []
+        self._n = 0
+        self._cached: OrderedDict[str, float] = OrderedDict()  # app -> cached since; least recently used first
+        # (while no more processes are alive than the cache holds, nothing can be killed: none of this is kept)
+        self._n_alive = 0
+        self._tracking = False
 
-    def state(self, app: str) -> str:
-        """The app's process state now (one of PROCESS_STATES)."""
-        return self._state[app]
-
-    def running(self, app: str) -> bool:
-        return self._alive[app]
-
-    def acquire(self, app: str, state: str, t: float) -> float:
-        """Work starts in `app`'s process in `state` (one of WORK_STATES); returns the cold-start CPU time it pays
-        first (0 when the process is already running)."""
+    # -- during the run ------------------------------------------------------------------------------------------
+    def acquire(self, app: str, state: str, t: float) -> tuple[float, list[object]]:
+        """Work starts in `app`'s process in `state` (one of WORK_STATES) at t; returns the cold-start CPU time it
+        pays first (0 when the process is running) and its piece [start_s, end_s, state], whose end the caller
+        sets (and may cut later)."""
         if state not in WORK_STATES:
             raise ValueError(f"process state {state!r}: allowed {', '.join(WORK_STATES)}")
+        self._advance(t)
+        self._cached.pop(app, None)
         cold = 0.0
         if not self._alive[app]:
-            self._alive[app] = True
-            cold = self.cold_start_s
-            self.cold_starts += 1
-            self._event(t, "process_start", app, f"cold start for {state} ({cold:g} s of CPU)")
-        self._busy[app][state] += 1
-        self._update(app, t)
-        return cold
+            cold = self._start(app, t, f"cold start for {state}")
+        piece: list[object] = [t, float("inf"), state]
+        self._pieces[app].append(piece)
+        return cold, piece
 
-    def release(self, app: str, state: str, t: float) -> None:
-        """Work that ran in `state` ended at t."""
-        busy = self._busy[app]
-        if busy[state] <= 0:
-            raise RuntimeError(f"{app}: no work running in state {state!r} to release")
-        busy[state] -= 1
-        self._update(app, t)
+    def done(self, app: str, piece: list[object], end_s: float) -> None:
+        """The piece of work ends at end_s (set once it is known, and again if the work is cut short)."""
+        piece[1] = end_s
+        if end_s > self._busy_until[app]:
+            self._busy_until[app] = end_s
+        if self._tracking:
+            self._n += 1
+            heapq.heappush(self._idle_at, (end_s, self._n, app))
 
     def set_top(self, app: str, t: float) -> None:
         """The app in front changed (an app the scenario does not know is nobody's process here)."""
-        old, self.top = self.top, app
-        if old in self._alive:
-            self._update(old, t)
-        if app in self._alive:
-            self._alive[app] = True
-            self._update(app, t)
-
-    def _update(self, app: str, t: float) -> None:
-        if app == self.top:
-            state = "top"
-        else:
-            busy = self._busy[app]
-            state = next((s for s in reversed(WORK_STATES) if busy[s]), "cached" if self._alive[app] else "not_running")
-        if state == self._state[app]:
-            return
-        self._state[app] = state
-        self._record("process", t, state, app)
-        if state == "cached":
-            self._cached[app] = None
-            self._trim(t)
-        else:
+        self._advance(t)
+        old = self.top
+        if self._top.get(old):
+            self._top[old][-1][1] = t
+            self._busy_until[old] = max(self._busy_until[old], t)
+            if self._tracking:
+                self._n += 1
+                heapq.heappush(self._idle_at, (t, self._n, old))
+        self.top = app
+        if app in self._top:
             self._cached.pop(app, None)
+            if not self._alive[app]:
+                self._start(app, t, "")
+            self._top[app].append([t, float("inf")])
+        self._advance(t)
 
-    def _trim(self, t: float) -> None:
-        """Kill cached processes, least recently used first, down to the limit (ProcessList's LRU trimming)."""
-        while len(self._cached) > self.max_cached:
-            victim, _ = self._cached.popitem(last=False)
-            self._alive[victim] = False
-            self._state[victim] = "not_running"
-            self.kills += 1
-            self._record("process", t, "not_running", victim)
-            self._event(t, "process_kill", victim, f"killed: more than {self.max_cached} cached processes")
+    def state(self, app: str, t: float) -> str:
+        """The app's process state at t, as far as the run has got (one of PROCESS_STATES)."""
+        if app == self.top:
+            return "top"
+        best = ""
+        for start, end, state in self._pieces[app][-8:]:  # (only the newest pieces can still run)
+            if start <= t < end and (not best or _RANK[str(state)] > _RANK[best]):  # type: ignore[operator]
+                best = str(state)
+        if best:
+            return best
+        return "cached" if self._alive[app] else "not_running"
 
-    def rank(self, app: str) -> int:
-        return _RANK[self._state[app]]
+    def _start(self, app: str, t: float, why: str) -> float:
+        self._alive[app] = True
+        self._n_alive += 1
+        self._life[app].append([t, float("inf")])
+        if not self._tracking and self._n_alive > self.max_cached:
+            # from now on the cache can overflow: start keeping it, with every idle process in the order it fell idle
+            self._tracking = True
+            for other in self.apps:
+                if self._alive[other] and other != app:
+                    self._n += 1
+                    heapq.heappush(self._idle_at, (self._busy_until[other], self._n, other))
+            self._advance(t)
+        if why:
+            self.cold_starts += 1
+            self._event(t, "process_start", app, f"{why} ({self.cold_start_s:g} s of CPU)")
+            return self.cold_start_s
+        return 0.0
+
+    def _advance(self, t: float) -> None:
+        """Take every moment up to t at which an app fell idle: it joins the cache then, and past the limit the
+        least recently used cached process is killed then (ProcessList's LRU trimming)."""
+        heap = self._idle_at
+        if not heap:
+            return
+        while heap and heap[0][0] <= t:
+            c, _, app = heapq.heappop(heap)
+            if not self._alive[app] or app == self.top or app in self._cached:
+                continue
+            if any(float(p[1]) > c and float(p[0]) <= c for p in self._pieces[app][-8:]):  # type: ignore[arg-type]
+                continue  # (still running other work then)
+            self._cached[app] = c
+            if len(self._cached) > self.max_cached:
+                victim, _since = self._cached.popitem(last=False)
+                self._alive[victim] = False
+                self._n_alive -= 1
+                self._life[victim][-1][1] = c
+                self.kills += 1
+                self._event(c, "process_kill", victim, f"killed: more than {self.max_cached} cached processes")
+
+    # -- at the end ------------------------------------------------------------------------------------------------
+    def lanes(self, t_end: float) -> list[StateSpan]:
+        """The "process" lane of every app: at each moment the most important of its states then."""
+        self._advance(t_end)
+        inf = float("inf")
+        top_rank, cached_rank = _RANK["top"], _RANK["cached"]
+        out: list[StateSpan] = []
+        for app in self.apps:
+            marks: list[tuple[float, int, int]] = []  # (time, +1/-1, rank)
+            add = marks.append
+            for start, end, state in self._pieces[app]:
+                if end > start:  # type: ignore[operator]
+                    r = _RANK[state]  # type: ignore[index]
+                    add((start, 1, r))  # type: ignore[arg-type]
+                    add((end, -1, r))  # type: ignore[arg-type]
+            for s, e in self._top[app]:
+                if e > s:
+                    add((s, 1, top_rank))
+                    add((e, -1, top_rank))
+            for s, e in self._life[app]:
+                add((s, 1, cached_rank))
+                if e < inf:
+                    add((e, -1, cached_rank))
+            marks.sort()
+            counts = [0, 0, 0, 0, 0, 0]
+            value, since = "not_running", 0.0
+            i, n = 0, len(marks)
+            while i < n:
+                t = marks[i][0]
+                if t >= t_end:
+                    break
+                while i < n and marks[i][0] == t:
+                    counts[marks[i][2]] += marks[i][1]
+                    i += 1
+                rank = 5
+                while rank > 0 and not counts[rank]:
+                    rank -= 1
+                new = PROCESS_STATES[rank]
+                if new != value:
+                    if t > since:
+                        out.append(StateSpan("process", since, t, value, app))
+                    value, since = new, t
+            if t_end > since:
+                out.append(StateSpan("process", since, t_end, value, app))
+        return out
