@@ -140,7 +140,7 @@ class Phone:
     # -- the host interface (Doze, mechanisms, system services) ------------------------------------------------
     @property
     def now(self) -> float:
-        return float(self.env.now)
+        return float(self.env._now)  # (simpy's clock: env.now without the property call)
 
     def schedule(self, delay_s: float, callback: Callable[[], None]) -> _Call:
         """Call `callback` after delay_s seconds of simulated time; returns a handle whose cancel() undoes it."""

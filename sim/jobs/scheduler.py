@@ -446,7 +446,8 @@ class JobScheduler:
         if qa is None:
             return
         qa.charged.append(js)
-        self._recharge(qa)
+        run = js.run
+        self._recharge(qa, new_end=run.work.end_s if run is not None else None)
 
     def _charge_end(self, js: _JobState, t: float) -> None:
         qa = self._quota.get(js.app)
@@ -455,7 +456,7 @@ class JobScheduler:
         qa.charged.remove(js)
         self._recharge(qa, t)
 
-    def _recharge(self, qa: AppQuota, t: float | None = None) -> None:
+    def _recharge(self, qa: AppQuota, t: float | None = None, new_end: float | None = None) -> None:
         """Open or close the app's charged session as its tracked jobs run and as it comes to the front or the phone
         is plugged in (Timer.shouldTrackLocked: not quota-free, not in front), and set when its quota runs out."""
         p = self.phone
@@ -470,7 +471,8 @@ class JobScheduler:
             self._charging_now.add(qa)
         else:
             self._charging_now.discard(qa)
-        if charge and qa.open is None:
+        opened = charge and qa.open is None
+        if opened:
             sessions = qa.sessions
             if sessions and sessions[-1][1] + TIMING_SESSION_COALESCING_S >= now:
                 qa.open = sessions[-1]  # (sessions this close are coalesced, TIMING_SESSION_COALESCING_DURATION)
@@ -491,7 +493,12 @@ class JobScheduler:
         lb = q.job_time_s - qa.total if q.job_time_s < q.job_window_s else math.inf
         if self.api >= QUOTA_COUNT_API_LEVEL:
             lb = min(lb, MAX_EXECUTION_TIME_S - qa.total)
-        latest = max(js.run.work.end_s for js in qa.charged if js.run is not None and js.run.work is not None)
+        # (while the session stays open, now + lb stays put: time used is time passed; so a job checked when it
+        # started, or when the session opened, needs no second look)
+        if opened or new_end is None:
+            latest = max(js.run.work.end_s for js in qa.charged if js.run is not None and js.run.work is not None)
+        else:
+            latest = new_end
         if latest <= now + lb - EPS_S:
             return
         sessions, _, _ = self._prune(qa, now)
