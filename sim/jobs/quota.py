@@ -112,7 +112,7 @@ def used(sessions: list[list[float]], lo: float, hi: float) -> float:
 def back_in_quota(sessions: list[list[float]], t: float, window: float, excess: float) -> float:
     """When enough of the sessions in [t - window, t] will have slid out of the window to free `excess` seconds."""
     lo = t - window
-    need = excess + EPS_S
+    need = excess - EPS_S / 2  # (the checks let EPS_S of slack through: back in quota a little before that)
     for a, b in sessions:
         if b <= lo:
             continue

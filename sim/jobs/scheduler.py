@@ -91,6 +91,7 @@ class _JobState:
         "latest",
         "needs_network",
         "net",
+        "parkable",
         "period",
         "quota_stops",
         "ready_at",
@@ -156,6 +157,7 @@ class _JobState:
         # state it was reached in (`c_epoch`, -1: none), the verdict, and, if it read the app's quota records,
         # those records, their version then, and the earliest record that a later _prune would drop.
         self.cacheable = False  # (set once the spec is adjusted: the verdict depends on no clock but the deadline)
+        self.parkable = False  # (the same, for taking the job out of the passes while its state-held verdict stands)
         self.c_epoch = -1
         self.c_why = ""
         self.c_qa: AppQuota | None = None
@@ -226,6 +228,8 @@ class JobScheduler:
         self._idle_gen = 0
         self._idle_wanted = False
         self._running_jobs: list[_JobState] = []
+        self._parked: list[_JobState] = []  # jobs taken out of the passes until a change (see _update)
+        self._wake_at = math.inf  # (set by _blocked: when a job out of quota may be back in)
         self._charging_now: set[AppQuota] = set()  # apps whose quota is being charged now
         self._fg = ""  # the app in front, as last heard
         self._grace_until: dict[str, float] = {}  # end of each app's expedited-job grace after leaving the front
@@ -249,6 +253,7 @@ class JobScheduler:
         # (and on Android 9 a non-ACTIVE app's heartbeat verdict as time passes)
         js.cacheable = not js.battery and not js.expedited and not (self.api == HEARTBEAT_API_LEVEL
                                                                      and js.batched_app)
+        js.parkable = js.cacheable
         p = self.phone
         if spec.requires_device_idle and not self._idle_wanted:
             self._idle_wanted = True
@@ -376,6 +381,8 @@ class JobScheduler:
             return
         p = self.phone
         t = p.now
+        if js.ready_at > t:
+            js.ready_at = js.earliest  # (a parked job: its deadline may override what held it)
         if self._blocked(js, t):
             # TimeController sets no alarm for a job the deadline would not make ready (wouldBeReadyWithConstraint);
             # in deep Doze the alarm would be deferred anyway. The job runs when what it waits for arrives.
@@ -415,7 +422,7 @@ class JobScheduler:
             js.batched_app = bucket is not None and bucket != "active" and not p.exempt(js.app)
             js.c_epoch = -1
             if self.api == HEARTBEAT_API_LEVEL and js.batched_app:
-                js.cacheable = False
+                js.cacheable = js.parkable = False
         self._epoch_key = None
 
     def _stop_unready(self, t: float) -> None:
@@ -552,6 +559,7 @@ class JobScheduler:
         def fire() -> None:
             if gen == self._idle_gen:
                 self._idle = True
+                self._unpark()
                 self.phone.wakeup_alarm("job_idle")
                 self.update(True)
 
@@ -610,6 +618,7 @@ class JobScheduler:
             self._epoch += 1
         epoch = self._epoch
         cut = t - DAY_S
+        parked = self._parked
         for js in self.jobs:
             if js.ready_at > t:
                 continue
@@ -622,12 +631,17 @@ class JobScheduler:
                     if why:
                         if js.waited != why:
                             _held(js, why, t)
+                        if why in _PARKED_UNTIL_CHANGE:
+                            js.ready_at = math.inf
+                            parked.append(js)
                         continue
                     ready.append(js)
                     continue
             self._q_seen = None
+            self._wake_at = math.inf
             why = blocked(js, t)
-            if js.cacheable and not (js.deadline_overrides and js.latest is not None and t < js.latest):
+            steady = js.parkable and not (js.deadline_overrides and js.latest is not None and t < js.latest)
+            if steady and js.cacheable:
                 qa = self._q_seen
                 if qa is None:
                     js.c_epoch = epoch
@@ -642,6 +656,15 @@ class JobScheduler:
             if why:
                 if js.waited != why:
                     _held(js, why, t)
+                # A job held back by the phone's state waits, out of the passes, for that state to change; one out of
+                # quota (or Android 9's heartbeats) until its quota can be back (or the state changes): so each pass
+                # costs what can run, not every job that cannot (linear in apps).
+                if steady and why in _PARKED_UNTIL_CHANGE:
+                    js.ready_at = math.inf
+                    parked.append(js)
+                elif why in _PARKED_UNTIL_TIME and self._wake_at < math.inf and not js.battery:
+                    js.ready_at = self._wake_at
+                    parked.append(js)
                 continue
             ready.append(js)
         if not ready:
@@ -715,7 +738,9 @@ class JobScheduler:
                 beats = STANDBY_BEATS[bucket]
                 passed = math.floor(t / STANDBY_HEARTBEAT_S) - math.floor(last / STANDBY_HEARTBEAT_S)
                 if 0 < passed < beats:
-                    self._timer((math.floor(last / STANDBY_HEARTBEAT_S) + beats) * STANDBY_HEARTBEAT_S)
+                    beat_at = float((math.floor(last / STANDBY_HEARTBEAT_S) + beats) * STANDBY_HEARTBEAT_S)
+                    self._timer(beat_at)
+                    self._wake_at = beat_at
                     return "standby"
         if not ej:
             qa = self._quota.get(js.app)  # (the test of _applies, inline: this runs for every job on every pass)
@@ -726,6 +751,7 @@ class JobScheduler:
             if why:
                 if until is not None:
                     self._timer(until)
+                    self._wake_at = until
                 return why
         return ""
 
@@ -1032,7 +1058,17 @@ class JobScheduler:
         """The app calls JobScheduler.schedule() with `mechanism` (a sim.Job) at its `at_s`."""
         self.schedule(app, mechanism)
 
+    def _unpark(self) -> None:
+        """The phone's state changed: every parked job is looked at again in the next pass."""
+        if not self._parked:
+            return
+        for js in self._parked:
+            if not js.running and not js.done and js.ready_at > js.earliest:
+                js.ready_at = js.earliest
+        self._parked = []
+
     def changed(self, what: str) -> None:
+        self._unpark()
         fg = self.phone.foreground
         if fg != self._fg:
             if self._fg:
@@ -1121,6 +1157,10 @@ class JobScheduler:
                         "per window, 30 s buffer (QuotaController, android-facts §2b); not applied while charging or "
                         "to the app in front")
 
+
+#: Reasons that hold a job until the phone's state changes (network, charger, device idle, Doze) and until a time.
+_PARKED_UNTIL_CHANGE = frozenset(("network", "unmetered", "charging", "idle", "doze"))
+_PARKED_UNTIL_TIME = frozenset(("quota", "standby"))
 
 _WAIT_WHY = (
     "jobs wait for their constraints, for a Doze maintenance window (android-facts §1c), for standby-bucket quota "
