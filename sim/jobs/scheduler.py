@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import heapq
 import math
 from collections.abc import Callable
 from typing import Any
@@ -86,6 +87,7 @@ class _JobState:
         "fresh_at",
         "gen",
         "idle",
+        "idx",
         "initial_backoff",
         "label",
         "latest",
@@ -144,6 +146,7 @@ class _JobState:
         self.done = False
         # `earliest` while the job is neither running nor done, else inf: a pass considers the job iff now >= this
         self.ready_at = 0.0
+        self.idx = 0  # its place in JobScheduler.jobs (passes take due jobs in this order)
         self.first_batched: float | None = None
         self.fresh_at = -1.0  # the instant the app scheduled it, if it was ready then
         self.runs = 0
@@ -229,6 +232,9 @@ class JobScheduler:
         self._idle_wanted = False
         self._running_jobs: list[_JobState] = []
         self._parked: list[_JobState] = []  # jobs taken out of the passes until a change (see _update)
+        # the jobs a pass looks at: those whose ready_at has come (by place in `jobs`), and the rest by ready_at
+        self._due: dict[int, _JobState] = {}
+        self._later: list[tuple[float, int, _JobState]] = []
         self._wake_at = math.inf  # (set by _blocked: when a job out of quota may be back in)
         self._charging_now: set[AppQuota] = set()  # apps whose quota is being charged now
         self._fg = ""  # the app in front, as last heard
@@ -245,6 +251,7 @@ class JobScheduler:
         """The app calls JobScheduler.schedule() at spec.at_s."""
         n = sum(1 for j in self.jobs if j.app == app)
         js = _JobState(app, spec, "job" if n == 0 else f"job {n + 1}")
+        js.idx = len(self.jobs)
         bucket = self.phone.bucket(app)  # (buckets and exemptions do not change during a run)
         js.batched_app = bucket is not None and bucket != "active" and not self.phone.exempt(app)
         self.jobs.append(js)
@@ -262,7 +269,7 @@ class JobScheduler:
         at = float(spec.at_s)
         if at >= p.duration_s:
             js.done = True
-            js.ready_at = math.inf
+            self._ready(js, math.inf)
             return
         if spec.every_s is not None:
             js.window_end = at + js.period
@@ -334,7 +341,7 @@ class JobScheduler:
         js.gen += 1
         js.c_epoch = -1
         js.earliest = earliest
-        js.ready_at = math.inf if js.running or js.done else earliest
+        self._ready(js, math.inf if js.running or js.done else earliest)
         js.latest = latest
         js.due = earliest if due is None else due
         js.waited = waited
@@ -382,7 +389,7 @@ class JobScheduler:
         p = self.phone
         t = p.now
         if js.ready_at > t:
-            js.ready_at = js.earliest  # (a parked job: its deadline may override what held it)
+            self._ready(js, js.earliest)  # (a parked job: its deadline may override what held it)
         if self._blocked(js, t):
             # TimeController sets no alarm for a job the deadline would not make ready (wouldBeReadyWithConstraint);
             # in deep Doze the alarm would be deferred anyway. The job runs when what it waits for arrives.
@@ -593,9 +600,10 @@ class JobScheduler:
         t = p.now
         # (the jobs whose delay has expired and that are neither running nor done, ready_at <= t, are taken in the
         # order they were scheduled)
+        due = self._due_now(t)
         if not awake:
             # A non-waking alarm fired while the CPU slept: nothing runs until something wakes the phone.
-            for js in self.jobs:
+            for js in due:
                 if js.ready_at > t:
                     continue
                 self.sleepers += 1
@@ -619,7 +627,7 @@ class JobScheduler:
         epoch = self._epoch
         cut = t - DAY_S
         parked = self._parked
-        for js in self.jobs:
+        for js in due:
             if js.ready_at > t:
                 continue
             js.delay_ok = True
@@ -632,7 +640,7 @@ class JobScheduler:
                         if js.waited != why:
                             _held(js, why, t)
                         if why in _PARKED_UNTIL_CHANGE:
-                            js.ready_at = math.inf
+                            self._ready(js, math.inf)
                             parked.append(js)
                         continue
                     ready.append(js)
@@ -660,10 +668,10 @@ class JobScheduler:
                 # quota (or Android 9's heartbeats) until its quota can be back (or the state changes): so each pass
                 # costs what can run, not every job that cannot (linear in apps).
                 if steady and why in _PARKED_UNTIL_CHANGE:
-                    js.ready_at = math.inf
+                    self._ready(js, math.inf)
                     parked.append(js)
                 elif why in _PARKED_UNTIL_TIME and self._wake_at < math.inf and not js.battery:
-                    js.ready_at = self._wake_at
+                    self._ready(js, self._wake_at)
                     parked.append(js)
                 continue
             ready.append(js)
@@ -897,7 +905,7 @@ class JobScheduler:
             WorkItem(cpu_s=chunk, up_bytes=up, down_bytes=down)  # validates (and raises) as WorkItem does
         # (otherwise the piece is valid work: the spec's byte counts were checked when the Job was made)
         js.running = True
-        js.ready_at = math.inf
+        self._ready(js, math.inf)
         js.first_batched = None
         self.running += 1
         longest = _longest_wait(js, t)
@@ -946,7 +954,7 @@ class JobScheduler:
         p = self.phone
         t = p.now
         js.running = False
-        js.ready_at = js.earliest  # (until a new window, or done)
+        self._ready(js, js.earliest)  # (until a new window, or done)
         self.running -= 1
         js.run = None
         self._running_jobs.remove(js)
@@ -992,7 +1000,7 @@ class JobScheduler:
             p.event(t, "job_finish", js.app, f"{js.label}: done after {rec.end_s - rec.start_s:.0f} s")
             if spec.every_s is None:
                 js.done = True
-                js.ready_at = math.inf
+                self._ready(js, math.inf)
             else:
                 self._next_period(js, t)
         self.update(True)
@@ -1058,13 +1066,35 @@ class JobScheduler:
         """The app calls JobScheduler.schedule() with `mechanism` (a sim.Job) at its `at_s`."""
         self.schedule(app, mechanism)
 
+    def _ready(self, js: _JobState, at: float) -> None:
+        """The job may be looked at from `at` on (inf: not until something sets it again)."""
+        js.ready_at = at
+        if at < math.inf:
+            heapq.heappush(self._later, (at, js.idx, js))
+
+    def _due_now(self, t: float) -> list[_JobState]:
+        """The jobs whose ready_at has come, in their order in `jobs` (what a pass over `jobs` would look at)."""
+        later, due = self._later, self._due
+        while later and later[0][0] <= t:
+            at, idx, js = heapq.heappop(later)
+            if at == js.ready_at:
+                due[idx] = js
+        out = []
+        for idx in sorted(due):
+            js = due[idx]
+            if js.ready_at > t:
+                del due[idx]
+            else:
+                out.append(js)
+        return out
+
     def _unpark(self) -> None:
         """The phone's state changed: every parked job is looked at again in the next pass."""
         if not self._parked:
             return
         for js in self._parked:
             if not js.running and not js.done and js.ready_at > js.earliest:
-                js.ready_at = js.earliest
+                self._ready(js, js.earliest)
         self._parked = []
 
     def changed(self, what: str) -> None:
