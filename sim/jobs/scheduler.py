@@ -234,6 +234,7 @@ class JobScheduler:
         self._parked: list[_JobState] = []  # jobs taken out of the passes until a change (see _update)
         # the jobs a pass looks at: those whose ready_at has come (by place in `jobs`), and the rest by ready_at
         self._due: dict[int, _JobState] = {}
+        self._full_since: float | None = None  # since when passes have stopped before looking at every due job
         self._later: list[tuple[float, int, _JobState]] = []
         self._wake_at = math.inf  # (set by _blocked: when a job out of quota may be back in)
         self._charging_now: set[AppQuota] = set()  # apps whose quota is being charged now
@@ -613,6 +614,17 @@ class JobScheduler:
         ready: list[_JobState] = []
         self.sleepers = 0
         blocked = self._blocked
+        # Only as many ready jobs as can start are needed (and, for Android 12+'s batching, whether 5 are ready):
+        # the pass stops looking once it has them. A job it did not look at waits for a free slot ("concurrency",
+        # counted when it starts: _start). So a burst of many jobs costs each pass the jobs it starts, not all.
+        free = CONCURRENCY_LIMIT - self.running
+        if free <= 0:
+            if self._full_since is None:
+                self._full_since = t
+            return
+        want = max(free, MIN_READY_NON_ACTIVE_JOBS_COUNT) if self.api >= FORCE_BATCH_API_LEVEL else free
+        full_since = self._full_since
+        stopped_early = False
         # _blocked(js, t) depends on the time only through the battery level, an expedited job's quota, a deadline
         # and the app's quota records; otherwise only on this key and on the job's own settings (which _set_window
         # changes, clearing the verdict). So a verdict reached with the same key is reused when it read no quota
@@ -631,6 +643,8 @@ class JobScheduler:
             if js.ready_at > t:
                 continue
             js.delay_ok = True
+            if full_since is not None and not js.waited:
+                self._looked_past(js)
             if js.c_epoch == epoch:
                 qa = js.c_qa
                 # (a session being charged grows with time: a verdict that read it is not kept)
@@ -644,6 +658,9 @@ class JobScheduler:
                             parked.append(js)
                         continue
                     ready.append(js)
+                    if len(ready) >= want:
+                        stopped_early = True
+                        break
                     continue
             self._q_seen = None
             self._wake_at = math.inf
@@ -675,6 +692,13 @@ class JobScheduler:
                     parked.append(js)
                 continue
             ready.append(js)
+            if len(ready) >= want:
+                stopped_early = True
+                break
+        if not stopped_early:
+            self._full_since = None
+        elif self._full_since is None:
+            self._full_since = t
         if not ready:
             return
         if self.api >= FORCE_BATCH_API_LEVEL and len(ready) < MIN_READY_NON_ACTIVE_JOBS_COUNT:
@@ -908,6 +932,7 @@ class JobScheduler:
         self._ready(js, math.inf)
         js.first_batched = None
         self.running += 1
+        self._looked_past(js)
         longest = _longest_wait(js, t)
         if longest:
             js.waits[longest] = js.waits.get(longest, 0) + 1
@@ -1065,6 +1090,12 @@ class JobScheduler:
     def submit(self, app: str, mechanism: Any) -> None:
         """The app calls JobScheduler.schedule() with `mechanism` (a sim.Job) at its `at_s`."""
         self.schedule(app, mechanism)
+
+    def _looked_past(self, js: _JobState) -> None:
+        """A due job with nothing holding it back, not looked at since every slot was taken: it waited for one."""
+        since = self._full_since
+        if since is not None and not js.waited and js.wait_since < self.phone.now:
+            _held(js, "concurrency", max(js.wait_since, since))
 
     def _ready(self, js: _JobState, at: float) -> None:
         """The job may be looked at from `at` on (inf: not until something sets it again)."""
