@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import heapq
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from sim.buckets import (
@@ -233,7 +233,8 @@ class JobScheduler:
         self._running_jobs: list[_JobState] = []
         self._parked: list[_JobState] = []  # jobs taken out of the passes until a change (see _update)
         # the jobs a pass looks at: those whose ready_at has come (by place in `jobs`), and the rest by ready_at
-        self._due: dict[int, _JobState] = {}
+        self._due_idx: list[int] = []  # (sorted)
+        self._due_set: set[int] = set()
         self._full_since: float | None = None  # since when passes have stopped before looking at every due job
         self._later: list[tuple[float, int, _JobState]] = []
         self._wake_at = math.inf  # (set by _blocked: when a job out of quota may be back in)
@@ -1103,21 +1104,25 @@ class JobScheduler:
         if at < math.inf:
             heapq.heappush(self._later, (at, js.idx, js))
 
-    def _due_now(self, t: float) -> list[_JobState]:
-        """The jobs whose ready_at has come, in their order in `jobs` (what a pass over `jobs` would look at)."""
-        later, due = self._later, self._due
+    def _due_now(self, t: float) -> Iterator[_JobState]:
+        """The jobs whose ready_at has come, in their order in `jobs` (what a pass over `jobs` would look at);
+        lazily, so that a pass that stops early pays only for what it looked at."""
+        later, idxs, members = self._later, self._due_idx, self._due_set
         while later and later[0][0] <= t:
             at, idx, js = heapq.heappop(later)
-            if at == js.ready_at:
-                due[idx] = js
-        out = []
-        for idx in sorted(due):
-            js = due[idx]
+            if at == js.ready_at and idx not in members:
+                members.add(idx)
+                bisect.insort(idxs, idx)
+        jobs = self.jobs
+        i = 0
+        while i < len(idxs):
+            js = jobs[idxs[i]]
             if js.ready_at > t:
-                del due[idx]
-            else:
-                out.append(js)
-        return out
+                members.discard(idxs[i])
+                del idxs[i]
+                continue
+            yield js
+            i += 1
 
     def _unpark(self) -> None:
         """The phone's state changed: every parked job is looked at again in the next pass."""
