@@ -7,7 +7,16 @@ import random
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sim._validate import ScenarioError, as_tuple, check_choice, check_keys, check_number, check_type, strict
+from sim._validate import (
+    ScenarioError,
+    as_tuple,
+    check_bool,
+    check_choice,
+    check_keys,
+    check_number,
+    check_type,
+    strict,
+)
 
 __all__ = [
     "DAY_PRESETS",
@@ -121,6 +130,7 @@ class Day:
     def preset(cls, name: str, *, variation: bool = False) -> Day:
         """A named day (see DAY_PRESETS); with variation=True its times vary with the run's seed."""
         check_choice("Day.preset", "name", name, DAY_PRESETS)
+        check_bool("Day.preset", "variation", variation)
         day = _PRESET_BUILDERS[name]()
         return replace(day, jitter_s=ASSUMED_VARIATION_JITTER_S) if variation else day
 
@@ -134,7 +144,7 @@ class Day:
             extra = set(d) - {"preset", "variation"}
             if extra:
                 raise ScenarioError(f"Day: 'preset' cannot be combined with {sorted(extra)}")
-            return cls.preset(d["preset"], variation=bool(d.get("variation", False)))
+            return cls.preset(d["preset"], variation=check_bool("Day", "variation", d.get("variation", False)))
         return cls(**d)
 
     def plan(self, rng: random.Random, duration_s: float) -> DayPlan:
