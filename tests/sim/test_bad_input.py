@@ -171,6 +171,28 @@ def test_an_empty_keyword_is_shown_as_a_key():
         Scenario(**{"": 1})
 
 
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda: Session(0, 0.5, "chat"), "Session.end_s=0.5: allowed >= start_s + 1 s (1): the span 0-0.5 s is "
+                                          "shorter than the model's 1 s minimum"),
+        (lambda: Period(100, 100.2), "Period.end_s=100.2: allowed >= start_s + 1 s (101)"),
+        (lambda: NetworkPeriod(0, 1e-9, "none"), "NetworkPeriod.end_s=1e-09: allowed >= start_s + 1 s"),
+        (lambda: Day.from_dict({"screen": [[10, 10.5]]}), "Session.end_s=10.5: allowed >= start_s + 1 s"),
+    ],
+)
+def test_a_span_shorter_than_a_second_is_refused_not_dropped(make, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        make()
+
+
+def test_a_one_second_session_is_kept_every_day_of_a_long_run():
+    day = Day(screen=(Session(100, 101, "chat"),))
+    result = sim.run(Scenario(day=day, duration_s=28 * 86_400))
+    on = [s for s in result.states if s.lane == "screen" and s.value == "on"]
+    assert len(on) == 28 and all(s.end_s - s.start_s == pytest.approx(1.0) for s in on)
+
+
 # -- any broken dict: only ValueError comes out of Scenario.from_dict -------------------------------------------
 
 _NAMES = sorted({f.name for cls in _BASES for f in dataclasses.fields(cls)} | {"preset", "variation", "kind"})
