@@ -193,6 +193,28 @@ def test_a_one_second_session_is_kept_every_day_of_a_long_run():
     assert len(on) == 28 and all(s.end_s - s.start_s == pytest.approx(1.0) for s in on)
 
 
+def test_doze_timings_have_a_floor_that_keeps_a_day_short():
+    with pytest.raises(ValueError, match=re.escape("DozeTimings.idle_timeout_s=0.001: allowed [15, 604800]")):
+        DozeTimings(idle_timeout_s=1e-3, max_idle_timeout_s=1e-3, maintenance_s=1e-3, max_maintenance_s=1e-3)
+    with pytest.raises(ValueError, match=re.escape("DozeTimings.maintenance_s=0.001: allowed [1, 604800]")):
+        DozeTimings(maintenance_s=1e-3)
+    for name in ("light_idle_s", "light_max_idle_s", "motion_inactive_timeout_s", "max_idle_timeout_s"):
+        with pytest.raises(ValueError, match=rf"DozeTimings\.{name}=14: allowed \[15, 604800\]"):
+            DozeTimings(**{name: 14})
+    # At the floors the day still runs, with a bounded number of Doze steps (at most one every 15 s).
+    floors = {f.name: 1.0 for f in dataclasses.fields(DozeTimings) if not f.name.endswith("_factor")}
+    floors.update(sensing_s=0, locating_s=0, idle_timeout_s=15, max_idle_timeout_s=15, light_idle_s=15,
+                  light_max_idle_s=15, motion_inactive_timeout_s=15)
+    fastest = DozeTimings(**floors, idle_factor=1, maintenance_factor=1, light_idle_factor=1)
+    result = sim.run(Scenario(device=Device(doze=fastest), day=Day()))
+    assert 0 < result.summary["wakeups"] <= 86_400 / 15
+
+
+def test_link_speeds_have_a_floor():
+    with pytest.raises(ValueError, match=re.escape("Assumptions.lte_down_mbps=5e-324: allowed [0.01, 10000]")):
+        Assumptions(lte_down_mbps=5e-324)
+
+
 # -- any broken dict: only ValueError comes out of Scenario.from_dict -------------------------------------------
 
 _NAMES = sorted({f.name for cls in _BASES for f in dataclasses.fields(cls)} | {"preset", "variation", "kind"})
