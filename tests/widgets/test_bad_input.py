@@ -8,8 +8,21 @@ import re
 
 import pytest
 
-from widgets import Control
+import sim
+from widgets import Control, kit
 from widgets.controls import MAX_RANGE_POINTS, ControlSpecError, grid, validate_values
+from widgets.runs import Runs
+
+
+@pytest.fixture(scope="module")
+def hour() -> sim.Result:
+    app = sim.App("sync", work=(sim.ImmediateWork(every_s=600, down_bytes=10_000),))
+    return sim.run(sim.Scenario(apps=(app,), duration_s=3600))
+
+
+@pytest.fixture(scope="module")
+def runs(hour: sim.Result) -> Runs:
+    return Runs((), (({}, hour),))
 
 
 def _raises(message: str):  # type: ignore[no-untyped-def]
@@ -113,3 +126,74 @@ def test_values_are_checked_strictly() -> None:
     with _raises("unknown control 1: allowed n"):
         validate_values([five], {1: 2})  # type: ignore[dict-item]
     assert validate_values([five, pick], {"n": 3, "p": 0}) == {"n": 3, "p": 0}
+
+
+# -- the chart kit -------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("step_s", "message"),
+    [
+        (0, "battery_rows(step_s=0): allowed a finite number of seconds > 0"),
+        (-300, "battery_rows(step_s=-300): allowed a finite number of seconds > 0"),
+        (float("nan"), "battery_rows(step_s=nan): allowed"),
+        (float("inf"), "battery_rows(step_s=inf): allowed"),
+        (True, "battery_rows(step_s=True): allowed"),
+        ("300", "battery_rows(step_s='300'): allowed"),
+        (1e-9, "battery_rows(step_s=1e-09): gives more than 10,000 points over a 3600 s run: allowed >= 0.36 s"),
+    ],
+)
+def test_battery_rows_refuses_a_step_that_is_not_a_positive_number(hour: sim.Result, step_s: object,
+                                                                    message: str) -> None:
+    with _raises(message):
+        kit.battery_rows(hour, step_s)  # type: ignore[arg-type]
+
+
+def test_battery_rows_still_samples_a_good_step(hour: sim.Result) -> None:
+    rows = kit.battery_rows(hour, 600)
+    assert [r["start_h"] for r in rows] == [0.0, 0.167, 0.333, 0.5, 0.667, 0.833, 1.0]
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda r: kit.battery_chart(r, None, step_s=0), "battery_chart(step_s=0): allowed a finite number"),
+        (lambda r: kit.battery_chart(r, None, height=0), "battery_chart(height=0): allowed a number of pixels"),
+        (lambda r: kit.timeline_chart(r, None, width=0), "timeline_chart(width=0): allowed a number of pixels"),
+        (lambda r: kit.timeline_chart(r, None, window_h=(5, 1)),
+         "timeline_chart(window_h=(5, 1)): allowed (start, end) in hours, 0 <= start < end"),
+        (lambda r: kit.timeline_chart(r, None, window_h=(0, float("nan"))), "timeline_chart(window_h=(0, nan))"),
+        (lambda r: kit.timeline_chart(r, None, window_h=3), "timeline_chart(window_h=3): allowed (start, end)"),
+        (lambda r: kit.timeline_chart(r, None, rows="Screen on"),
+         "timeline rows='Screen on': allowed a list of row labels: Screen on"),
+        (lambda r: kit.timeline_chart(r, None, rows=[["Screen on"]]), "timeline rows=['Screen on']: allowed Screen on"),
+        (lambda r: kit.timeline_chart(r, None, apps=["mail"]), "timeline_chart(apps=...): item 'mail': allowed sync"),
+        (lambda r: kit.timeline_chart(r, None, apps="sync"), "timeline_chart(apps='sync'): allowed a list of sync"),
+        (lambda r: kit.timeline_chart(r, 5), "timeline_chart(where=5): allowed a Vega expression (a string) or None"),
+        (lambda r: kit.timeline_chart(None, None), "timeline_chart(runs=None): allowed a Runs"),
+        (lambda r: kit.timeline_chart(Runs((), ()), None), "timeline_chart(runs=Runs with no results)"),
+        (lambda r: kit.timeline_chart(r, None, title=None), "timeline_chart(title=None): allowed a string"),
+        (lambda r: kit.metrics_table(r, None, metrics=[{}]), "metrics={}: allowed battery_drained_mah"),
+        (lambda r: kit.metrics_table(r, None, metrics="wakeups"), "metrics='wakeups': allowed a list of metric keys"),
+        (lambda r: kit.energy_chart(r, None, by=[]), "energy_chart(by=[]): allowed 'component' or 'app'"),
+        (lambda r: kit.energy_chart(r, None, width=-5), "energy_chart(width=-5): allowed a number of pixels"),
+        (lambda r: kit.ab_energy_chart(r, None, None, parts=["Radio tail"]),
+         "ab_energy_chart(parts=...): item 'Radio tail': allowed Screen, CPU suspended"),
+        (lambda r: kit.ab_view(r, None, None, energy_parts="Cell radio: tail"),
+         "ab_view(energy_parts='Cell radio: tail'): allowed a list of Screen"),
+        (lambda r: kit.ab_table(r, None, None, 1, "B"), "ab_table(label_a=1): allowed a string"),
+        (lambda r: kit.summary_view(r, None, battery="yes"), "summary_view(battery='yes'): allowed True or False"),
+    ],
+)
+def test_the_kit_refuses_bad_arguments_naming_them(runs: Runs, call, message: str) -> None:  # type: ignore[no-untyped-def]
+    with _raises(message):
+        call(runs)
+
+
+def test_the_kit_rows_refuse_bad_arguments(hour: sim.Result) -> None:
+    with _raises("energy_rows(by='colour'): allowed 'component' or 'app'"):
+        kit.energy_rows(hour, "colour")
+    with _raises("timeline_rows(gap_s=-1): allowed a finite number of seconds >= 0"):
+        kit.timeline_rows(hour, apps=None, window_h=(0, 1), gap_s=-1)
+    with _raises("timeline_rows(window_h=None): allowed (start, end)"):
+        kit.timeline_rows(hour, apps=None, window_h=None, gap_s=1)  # type: ignore[arg-type]
