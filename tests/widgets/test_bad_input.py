@@ -9,8 +9,9 @@ import re
 import pytest
 
 import sim
-from widgets import Control, kit
+from widgets import Control, Lab, kit
 from widgets.controls import MAX_RANGE_POINTS, ControlSpecError, grid, validate_values
+from widgets.lab import STATIC_ENV
 from widgets.runs import Runs
 
 
@@ -197,3 +198,55 @@ def test_the_kit_rows_refuse_bad_arguments(hour: sim.Result) -> None:
         kit.timeline_rows(hour, apps=None, window_h=(0, 1), gap_s=-1)
     with _raises("timeline_rows(window_h=None): allowed (start, end)"):
         kit.timeline_rows(hour, apps=None, window_h=None, gap_s=1)  # type: ignore[arg-type]
+
+
+# -- labs ----------------------------------------------------------------------------------------------------------
+
+
+def _scenario(interval_min: int) -> sim.Scenario:
+    # An app name that is HTML: the lab must show the simulator's message about it as text.
+    name = "<img src=x onerror=alert(1)>" if interval_min == 30 else "sync"
+    app = sim.App(name, work=(sim.ImmediateWork(every_s=interval_min * 60.0),))
+    return sim.Scenario(apps=(app, app), duration_s=3600) if interval_min == 30 else sim.Scenario(apps=(app,),
+                                                                                                    duration_s=3600)
+
+
+_CONTROLS = [Control("interval_min", "Sync every", "choice", 10, options=[10, 30])]
+
+
+def _figure(runs, where):  # type: ignore[no-untyped-def]
+    return kit.metrics_table(runs, where)
+
+
+def test_a_lab_shows_a_refused_value_as_text_not_html(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(STATIC_ENV, raising=False)
+    lab = Lab(_scenario, _CONTROLS, _figure, title="<i>sync</i>")
+    lab.widget()
+    live = lab._widget_state  # type: ignore[attr-defined]
+    live.inputs["interval_min"].value = 30
+    status = live.status.value
+    assert "color:#b00" in status and "appears twice" in status
+    assert "<img" not in status and "&lt;img src=x onerror=alert(1)&gt;" in status
+    assert "<i>sync</i>" not in lab.widget().children[0].value
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"seed": "1"}, "Lab(seed='1'): allowed an int"),
+        ({"seed": True}, "Lab(seed=True): allowed an int"),
+        ({"compare": 5}, "Lab(compare=5): allowed a function or None"),
+        ({"title": None}, "Lab(title=None): allowed a string"),
+        ({"baseline": [1]}, "validate_values: values=[1]: allowed a dict"),
+    ],
+)
+def test_a_lab_refuses_bad_arguments_when_built(kwargs: dict, message: str) -> None:
+    with _raises(message):
+        Lab(_scenario, _CONTROLS, _figure, **kwargs)
+
+
+def test_a_lab_refuses_what_is_not_controls_or_a_function() -> None:
+    with _raises("Lab: controls=None: allowed a list of Control(...)"):
+        Lab(_scenario, None, _figure)  # type: ignore[arg-type]
+    with _raises("Lab(scenario=None): allowed a function"):
+        Lab(None, _CONTROLS, _figure)  # type: ignore[arg-type]
