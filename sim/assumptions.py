@@ -14,6 +14,9 @@ __all__ = ["ASSUMED_CHARGE_CURRENT_MA", "ASSUMED_SCREEN_BRIGHTNESS", "Assumption
 ASSUMED_SCREEN_BRIGHTNESS = 0.5
 # ASSUMPTION: net current into the battery while plugged in (the facts give no charger figure).
 ASSUMED_CHARGE_CURRENT_MA = 1500.0
+# The model's own floor for a link's speed, not a network's: 10 kbit/s, below GPRS. Slower, a transfer of a few MB
+# outlasts any run, and at 5e-324 Mbps its duration overflows to infinity.
+MIN_LINK_MBPS = 0.01
 
 
 @strict
@@ -51,7 +54,7 @@ class Assumptions:
         check_number(a, "alarm_hold_s", self.alarm_hold_s, lo=0.0, hi=600.0, lo_open=True)
         for name in ("lte_down_mbps", "lte_up_mbps", "umts_down_mbps", "umts_up_mbps", "wifi_down_mbps",
                      "wifi_up_mbps"):
-            check_number(a, name, getattr(self, name), lo=0.0, hi=10_000.0, lo_open=True)
+            check_number(a, name, getattr(self, name), lo=MIN_LINK_MBPS, hi=10_000.0)
         check_number(a, "screen_brightness", self.screen_brightness, lo=0.0, hi=1.0)
         check_number(a, "charge_current_ma", self.charge_current_ma, lo=0.0, hi=20_000.0)
         check_number(a, "frame_rate_hz", self.frame_rate_hz, lo=1.0, hi=240.0)

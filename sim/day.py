@@ -7,11 +7,21 @@ import random
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sim._validate import ScenarioError, as_tuple, check_choice, check_keys, check_number, check_type, strict
+from sim._validate import (
+    ScenarioError,
+    as_tuple,
+    check_bool,
+    check_choice,
+    check_keys,
+    check_number,
+    check_type,
+    strict,
+)
 
 __all__ = [
     "DAY_PRESETS",
     "DAY_S",
+    "MIN_SPAN_S",
     "NETWORKS",
     "Day",
     "DayPlan",
@@ -26,13 +36,22 @@ M = 60.0
 NETWORKS = ("wifi", "cellular", "none")  # Wi-Fi is unmetered, cellular metered
 # ASSUMPTION: how far `variation=True` moves each start and end (uniformly, either way). Overridable: Day.jitter_s.
 ASSUMED_VARIATION_JITTER_S = 20 * M
+# The model's own limit, not Android's: the day is laid out in change points, and a span shorter than this is
+# dropped when the day is laid out (a jittered span squeezed below it vanishes), so a span given shorter is refused
+# rather than silently left out of the run.
+MIN_SPAN_S = 1.0
 
 
 def _check_span(owner: str, start_s: object, end_s: object) -> None:
-    check_number(owner, "start_s", start_s, lo=0.0, hi=DAY_S)
-    check_number(owner, "end_s", end_s, lo=0.0, hi=DAY_S)
-    if float(end_s) <= float(start_s):  # type: ignore[arg-type]
+    start = check_number(owner, "start_s", start_s, lo=0.0, hi=DAY_S)
+    end = check_number(owner, "end_s", end_s, lo=0.0, hi=DAY_S)
+    if end <= start:
         raise ScenarioError(f"{owner}.end_s={end_s!r}: allowed > start_s ({start_s!r})")
+    if end - start < MIN_SPAN_S:
+        raise ScenarioError(
+            f"{owner}.end_s={end_s!r}: allowed >= start_s + {MIN_SPAN_S:g} s ({start + MIN_SPAN_S:g}): "
+            f"the span {start:g}-{end:g} s is shorter than the model's {MIN_SPAN_S:g} s minimum"
+        )
 
 
 @strict
@@ -40,7 +59,7 @@ def _check_span(owner: str, start_s: object, end_s: object) -> None:
 class Session:
     """The screen is on from start_s to end_s (seconds into the day), with `app` in the foreground (or none).
 
-    Raises ValueError unless 0 <= start_s < end_s <= 86400.
+    Raises ValueError unless 0 <= start_s < end_s <= 86400 and the session lasts at least 1 s (MIN_SPAN_S).
     """
 
     start_s: float
@@ -56,7 +75,8 @@ class Session:
 @strict
 @dataclass(frozen=True)
 class Period:
-    """A span of the day (charging, or moving). Raises ValueError unless 0 <= start_s < end_s <= 86400."""
+    """A span of the day (charging, or moving). Raises ValueError unless 0 <= start_s < end_s <= 86400 and the span
+    lasts at least 1 s (MIN_SPAN_S)."""
 
     start_s: float
     end_s: float
@@ -68,7 +88,8 @@ class Period:
 @strict
 @dataclass(frozen=True)
 class NetworkPeriod:
-    """The network from start_s to end_s: "wifi" (unmetered), "cellular" (metered) or "none"."""
+    """The network from start_s to end_s: "wifi" (unmetered), "cellular" (metered) or "none". Raises ValueError
+    unless 0 <= start_s < end_s <= 86400, the span lasts at least 1 s (MIN_SPAN_S), and the network is known."""
 
     start_s: float
     end_s: float
@@ -121,6 +142,7 @@ class Day:
     def preset(cls, name: str, *, variation: bool = False) -> Day:
         """A named day (see DAY_PRESETS); with variation=True its times vary with the run's seed."""
         check_choice("Day.preset", "name", name, DAY_PRESETS)
+        check_bool("Day.preset", "variation", variation)
         day = _PRESET_BUILDERS[name]()
         return replace(day, jitter_s=ASSUMED_VARIATION_JITTER_S) if variation else day
 
@@ -134,7 +156,7 @@ class Day:
             extra = set(d) - {"preset", "variation"}
             if extra:
                 raise ScenarioError(f"Day: 'preset' cannot be combined with {sorted(extra)}")
-            return cls.preset(d["preset"], variation=bool(d.get("variation", False)))
+            return cls.preset(d["preset"], variation=check_bool("Day", "variation", d.get("variation", False)))
         return cls(**d)
 
     def plan(self, rng: random.Random, duration_s: float) -> DayPlan:
@@ -203,7 +225,9 @@ def _jittered(
             end += rng.uniform(-jitter_s, jitter_s)
         start = max(start, prev_end, base)
         end = min(end, base + DAY_S)
-        if end - start < 1.0:
+        # Only jitter squeezes a span below the minimum (spans are refused shorter); the slack keeps a span of
+        # exactly MIN_SPAN_S late in a long run, where base + end_s - (base + start_s) rounds a little below it.
+        if end - start < MIN_SPAN_S - 1e-6:
             continue
         if value is not None:
             v = value

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from sim._validate import check_number, strict
+from sim._validate import ScenarioError, check_number, strict
 
 __all__ = [
     "DEEP_STATES",
@@ -59,6 +59,20 @@ LIGHT_PRE_IDLE_TIMEOUT_S = 3 * 60  # android-facts §1b: DEFAULT_LIGHT_PRE_IDLE_
 # those copies (android-facts §1b: "may be absent in newer builds").
 LIGHT_PRE_IDLE_MAX_API_LEVEL = 32
 
+# The model's own floors for DozeTimings, not Android's: AOSP's DeviceIdleController.Constants reads every timing
+# from DeviceConfig with no lower limit (only LIGHT_IDLE_FACTOR is clamped, to >= 1; read in
+# aosp-mirror/platform_frameworks_base, apex/jobscheduler/service/java/com/android/server/DeviceIdleController.java).
+# The floors keep the number of Doze steps in a run bounded (millisecond timings cycle idle and maintenance millions
+# of times a day) while allowing every value AOSP itself uses, even in its COMPRESS_TIME test build:
+# - 1 s for a one-off delay or a maintenance window: COMPRESS_TIME's smallest, DEFAULT_MIN_LIGHT_MAINTENANCE_TIME;
+# - 15 s for the periods that repeat all night (deep and light idle, their maxima, and the motion timeout that
+#   repeats while the phone moves): COMPRESS_TIME's smallest of these, DEFAULT_LIGHT_IDLE_TIMEOUT.
+# The assumed sensing and locating times may be 0 (a still phone can finish at once).
+MIN_DOZE_TIMING_S = 1.0
+MIN_DOZE_PERIOD_S = 15.0
+DOZE_PERIODS = ("idle_timeout_s", "max_idle_timeout_s", "light_idle_s", "light_max_idle_s", "motion_inactive_timeout_s")
+MAX_DOZE_TIMING_S = 7 * 86_400.0
+
 DEEP_STATES = ("active", "inactive", "idle_pending", "sensing", "locating", "idle", "maintenance")
 LIGHT_STATES = ("active", "inactive", "pre_idle", "idle", "waiting_for_network", "maintenance", "override")
 
@@ -68,8 +82,9 @@ LIGHT_STATES = ("active", "inactive", "pre_idle", "idle", "waiting_for_network",
 class DozeTimings:
     """DeviceIdleController's timings; defaults are AOSP's (android-facts §1). Manufacturers tune them.
 
-    Raises ValueError (naming the field) for a non-positive duration, a growth factor below 1, or a maximum
-    below its initial value.
+    Raises ValueError (naming the field) for a duration over 7 days or under the model's floor (15 s for the idle
+    periods and the motion timeout, 1 s for the rest, 0 for the sensing and locating times), a growth factor
+    outside 1..100, or a maximum below its initial value.
     """
 
     inactive_timeout_s: float = INACTIVE_TIMEOUT_S
@@ -102,7 +117,8 @@ class DozeTimings:
             elif name in ("sensing_s", "locating_s"):
                 check_number(owner, name, value, lo=0.0, hi=86_400.0)
             else:
-                check_number(owner, name, value, lo=0.0, hi=7 * 86_400.0, lo_open=True)
+                lo = MIN_DOZE_PERIOD_S if name in DOZE_PERIODS else MIN_DOZE_TIMING_S
+                check_number(owner, name, value, lo=lo, hi=MAX_DOZE_TIMING_S)
         for small, big in (
             ("idle_timeout_s", "max_idle_timeout_s"),
             ("maintenance_s", "max_maintenance_s"),
@@ -110,7 +126,7 @@ class DozeTimings:
             ("light_maintenance_min_budget_s", "light_maintenance_max_budget_s"),
         ):
             if getattr(self, big) < getattr(self, small):
-                raise ValueError(
+                raise ScenarioError(
                     f"DozeTimings.{big}={getattr(self, big)!r}: allowed >= {small} ({getattr(self, small)!r})"
                 )
 

@@ -8,11 +8,13 @@ from typing import Any
 from sim._validate import (
     ScenarioError,
     as_tuple,
+    check_bool,
     check_choice,
     check_int,
     check_keys,
     check_number,
     check_type,
+    show,
     strict,
 )
 from sim.assumptions import Assumptions
@@ -29,6 +31,9 @@ API_LEVELS = (21, 35)  # Android 5.0 (Lollipop) .. Android 15
 CELLULAR = ("lte", "3g")
 RESERVED_APP_NAMES = ("system", "screen", "")
 MAX_DURATION_S = 28 * 86_400.0
+# The model's own limit, not Android's: the day's spans, ImmediateWork.every_s and the Doze timings all have a
+# 1 s floor, and a run shorter than that says nothing (per-hour metrics of a 5e-324 s run divide by zero).
+MIN_DURATION_S = 1.0
 
 
 def _fields(cls: type) -> list[str]:
@@ -101,7 +106,7 @@ class App:
     def __post_init__(self) -> None:
         check_type("App", "name", self.name, str, "a non-empty string")
         if self.name in RESERVED_APP_NAMES:
-            raise ScenarioError(f"App.name={self.name!r}: allowed any name but {RESERVED_APP_NAMES}")
+            raise ScenarioError(f"App.name={show(self.name)}: allowed any name but {RESERVED_APP_NAMES}")
         check_int("App", "target_sdk", self.target_sdk, lo=API_LEVELS[0], hi=API_LEVELS[1])
         check_choice("App", "bucket", self.bucket, (*BUCKETS, AUTO))
         if isinstance(self.work, Mechanism):
@@ -109,7 +114,7 @@ class App:
         work = as_tuple("App", "work", self.work, object)
         for w in work:
             if not isinstance(w, Mechanism):
-                raise ScenarioError(f"App.work: item {w!r}: allowed a mechanism such as ImmediateWork(...)")
+                raise ScenarioError(f"App.work: item {show(w)}: allowed a mechanism such as ImmediateWork(...)")
         object.__setattr__(self, "work", work)
         check_type("App", "doze_exempt", self.doze_exempt, bool, "True or False")
 
@@ -119,7 +124,7 @@ class App:
         if "work" in d:
             work = d["work"]
             if not isinstance(work, list | tuple):
-                raise ScenarioError(f"App.work={work!r}: allowed a list of work dicts")
+                raise ScenarioError(f"App.work={show(work)}: allowed a list of work dicts")
             d["work"] = tuple(w if isinstance(w, Mechanism) else mechanism_from_dict(w) for w in work)
         return cls(**d)
 
@@ -133,7 +138,7 @@ def _default_day() -> Day:
 class Scenario:
     """A whole scenario: device, day, apps, how long to simulate, and the model's assumptions.
 
-    Raises ValueError naming the field for a duration outside (0, 28 days], apps that are not App, or two apps
+    Raises ValueError naming the field for a duration outside 1 s..28 days, apps that are not App, or two apps
     with the same name.
     """
 
@@ -151,9 +156,9 @@ class Scenario:
         seen: set[str] = set()
         for app in apps:
             if app.name in seen:
-                raise ScenarioError(f"Scenario.apps: app name {app.name!r} appears twice; allowed: unique names")
+                raise ScenarioError(f"Scenario.apps: app name {show(app.name)} appears twice; allowed: unique names")
             seen.add(app.name)
-        check_number("Scenario", "duration_s", self.duration_s, lo=0.0, hi=MAX_DURATION_S, lo_open=True)
+        check_number("Scenario", "duration_s", self.duration_s, lo=MIN_DURATION_S, hi=MAX_DURATION_S)
         check_type("Scenario", "assumptions", self.assumptions, Assumptions, "an Assumptions(...)")
 
     @classmethod
@@ -161,6 +166,7 @@ class Scenario:
         """A ready-made scenario (see PRESETS): its day, a set of apps, one day long. Keyword arguments replace
         fields, e.g. Scenario.preset("weekday", duration_s=7 * 86400)."""
         check_choice("Scenario.preset", "name", name, PRESETS)
+        check_bool("Scenario.preset", "variation", variation)
         base = cls(day=Day.preset(name, variation=variation), apps=_PRESET_APPS[name]())
         return replace(base, **changes) if changes else base
 
@@ -170,7 +176,7 @@ class Scenario:
         d = dict(check_keys("Scenario", data, [*_fields(cls), "preset", "variation"]))
         if "preset" in d:
             name = d.pop("preset")
-            variation = bool(d.pop("variation", False))
+            variation = check_bool("Scenario", "variation", d.pop("variation", False))
             base = cls.preset(name, variation=variation)
         else:
             if "variation" in d:
@@ -184,7 +190,7 @@ class Scenario:
         if "apps" in d:
             apps = d["apps"]
             if not isinstance(apps, list | tuple):
-                raise ScenarioError(f"Scenario.apps={apps!r}: allowed a list of app dicts")
+                raise ScenarioError(f"Scenario.apps={show(apps)}: allowed a list of app dicts")
             changes["apps"] = tuple(App.from_dict(a) for a in apps)
         if "duration_s" in d:
             changes["duration_s"] = d["duration_s"]

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, fields
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
-from sim._validate import ScenarioError, check_int, check_keys, check_number, strict
+from sim._validate import ScenarioError, check_int, check_keys, check_number, show, strict
 from sim.records import WorkRecord
 
 __all__ = ["MECHANISMS", "ImmediateWork", "Mechanism", "WorkHost", "WorkItem", "mechanism_from_dict"]
@@ -130,10 +130,10 @@ def mechanism_from_dict(data: object) -> Mechanism:
     """Build a mechanism from a dict with a "kind" key (e.g. {"kind": "immediate", "every_s": 900}, or
     {"kind": "job", "every_s": 900, "network": "unmetered"})."""
     if not isinstance(data, dict):
-        raise ScenarioError(f"work: expected a dict with a 'kind' ({', '.join(MECHANISMS)}), got {data!r}")
+        raise ScenarioError(f"work={show(data)}: allowed a dict with a 'kind' ({', '.join(MECHANISMS)})")
     kind = data.get("kind", "immediate")
-    if kind not in MECHANISMS:
-        raise ScenarioError(f"work.kind={kind!r}: allowed {', '.join(MECHANISMS)}")
+    if not isinstance(kind, str) or kind not in MECHANISMS:
+        raise ScenarioError(f"work.kind={show(kind)}: allowed {', '.join(MECHANISMS)}")
     cls = MECHANISMS[kind]
     d = check_keys("work", data, ["kind", *(f.name for f in fields(cls))])
     rest = {k: v for k, v in d.items() if k != "kind"}

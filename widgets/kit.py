@@ -20,11 +20,13 @@ from typing import Any
 
 import altair as alt
 
+from widgets.controls import show
 from widgets.runs import Runs
 from widgets.theme import COLUMN_WIDTH_PX, PALETTE
 
 __all__ = [
     "DEVICE_ROWS",
+    "MAX_BATTERY_POINTS",
     "METRICS",
     "Template",
     "ab_energy_chart",
@@ -90,6 +92,76 @@ METRICS: tuple[tuple[str, str, str, str, str], ...] = (
     ("work_runs", "Work runs", "", ",.0f", "more is fresher"),
 )
 
+
+#: The most battery samples one run may give a chart: a 28-day run at the default 5-minute step gives 8,065.
+MAX_BATTERY_POINTS = 10_000
+#: The largest width or height, in pixels, a chart may be given.
+MAX_CHART_PX = 10_000
+
+
+# -- input checks: every argument a chapter passes is checked here, with a message naming it ----------------------
+
+
+def _check_runs(fn: str, runs: object, *wheres: object) -> Runs:
+    if not isinstance(runs, Runs):
+        raise ValueError(f"{fn}(runs={show(runs)}): allowed a Runs, e.g. lab.runs(...) or Runs((), (({{}}, result),))")
+    if not runs.items:
+        raise ValueError(f"{fn}(runs=Runs with no results): allowed at least one result")
+    for where in wheres:
+        if where is not None and not isinstance(where, str):
+            raise ValueError(f"{fn}(where={show(where)}): allowed a Vega expression (a string) or None")
+    return runs
+
+
+def _check_text(fn: str, name: str, value: object, *, optional: bool = False) -> None:
+    if not isinstance(value, str) and not (optional and value is None):
+        raise ValueError(f"{fn}({name}={show(value)}): allowed a string{' or None' if optional else ''}")
+
+
+def _check_px(fn: str, name: str, value: object) -> None:
+    ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    if not ok or not 1 <= value <= MAX_CHART_PX:  # type: ignore[operator]
+        raise ValueError(f"{fn}({name}={show(value)}): allowed a number of pixels, 1..{MAX_CHART_PX}")
+
+
+def _check_names(fn: str, name: str, value: object, known: Sequence[str]) -> list[str]:
+    """``value`` as a list of names from ``known`` (or None, for all of them)."""
+    if isinstance(value, str | bytes) or not isinstance(value, list | tuple):
+        raise ValueError(f"{fn}({name}={show(value)}): allowed a list of {', '.join(known)}")
+    for item in value:
+        if not isinstance(item, str) or item not in known:
+            raise ValueError(f"{fn}({name}=...): item {show(item)}: allowed {', '.join(known)}")
+    return list(value)
+
+
+def _check_window(fn: str, window_h: object) -> tuple[float, float] | None:
+    if window_h is None:
+        return None
+    ok = isinstance(window_h, list | tuple) and len(window_h) == 2 and all(
+        isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in window_h
+    )
+    if not ok or not 0 <= window_h[0] < window_h[1]:  # type: ignore[index]
+        raise ValueError(f"{fn}(window_h={show(window_h)}): allowed (start, end) in hours, 0 <= start < end")
+    return float(window_h[0]), float(window_h[1])  # type: ignore[index]
+
+
+def _check_step(fn: str, step_s: object, duration_s: float) -> float:
+    ok = isinstance(step_s, int | float) and not isinstance(step_s, bool) and math.isfinite(step_s) and step_s > 0
+    if not ok:
+        raise ValueError(f"{fn}(step_s={show(step_s)}): allowed a finite number of seconds > 0")
+    if duration_s / step_s + 1 > MAX_BATTERY_POINTS:  # type: ignore[operator]
+        raise ValueError(
+            f"{fn}(step_s={show(step_s)}): gives more than {MAX_BATTERY_POINTS:,} points over a {duration_s:g} s run: "
+            f"allowed >= {duration_s / (MAX_BATTERY_POINTS - 1):.3g} s for this run"
+        )
+    return float(step_s)  # type: ignore[arg-type]
+
+
+def _app_names(runs: Runs) -> list[str]:
+    names: dict[str, None] = {}
+    for _, result in runs.items:
+        names.update((a.name, None) for a in result.scenario.apps)
+    return list(names)
 
 
 # -- data ----------------------------------------------------------------------------------------------------------
@@ -207,9 +279,11 @@ def _device_rows(rows: Sequence[str] | None) -> list[tuple[str, str, str, tuple[
     if rows is None:
         return list(DEVICE_ROWS)
     known = {r[0]: r for r in DEVICE_ROWS}
-    unknown = [r for r in rows if r not in known]
+    if isinstance(rows, str | bytes) or not isinstance(rows, list | tuple):
+        raise ValueError(f"timeline rows={show(rows)}: allowed a list of row labels: {', '.join(known)}")
+    unknown = [r for r in rows if not isinstance(r, str) or r not in known]
     if unknown:
-        raise ValueError(f"timeline rows={unknown[0]!r}: allowed {', '.join(known)}")
+        raise ValueError(f"timeline rows={show(unknown[0])}: allowed {', '.join(known)}")
     return [known[r] for r in rows]
 
 
@@ -217,7 +291,14 @@ def timeline_rows(result: Any, *, apps: Sequence[str] | None, window_h: tuple[fl
                   gap_s: float, rows: Sequence[str] | None = None) -> list[dict[str, Any]]:
     """The timeline's bars for one result: a dict per bar, spans inside ``window_h`` merged when closer than
     ``gap_s`` and drawn at least ``2 * gap_s`` wide (a pixel), so that a 2-second job still shows."""
-    t0, t1 = window_h[0] * 3600.0, window_h[1] * 3600.0
+    window = _check_window("timeline_rows", window_h)
+    if window is None:
+        raise ValueError("timeline_rows(window_h=None): allowed (start, end) in hours, 0 <= start < end")
+    if isinstance(gap_s, bool) or not isinstance(gap_s, int | float) or not math.isfinite(gap_s) or gap_s < 0:
+        raise ValueError(f"timeline_rows(gap_s={show(gap_s)}): allowed a finite number of seconds >= 0")
+    if apps is not None:
+        _check_names("timeline_rows", "apps", apps, [a.name for a in result.scenario.apps])
+    t0, t1 = window[0] * 3600.0, window[1] * 3600.0
     by_lane: dict[tuple[str, str, str], list[tuple[float, float]]] = {}
     for s in result.states:
         if s.end_s <= t0 or s.start_s >= t1:
@@ -266,7 +347,14 @@ def timeline_chart(runs: Runs, where: str | None, *, apps: Sequence[str] | None 
     """Battery-Historian-style lanes: user (screen, charger, network, motion), Doze, radios, CPU, then for each
     app when its work ran and when it waited. ``rows`` picks device rows by label (default: all of DEVICE_ROWS),
     ``apps`` the apps (default: all), ``window_h`` the hours shown. Hover a bar for its times."""
-    window = window_h or (0.0, _duration_h(runs))
+    fn = "timeline_chart"
+    _check_runs(fn, runs, where)
+    if apps is not None:
+        _check_names(fn, "apps", apps, _app_names(runs))
+    _device_rows(rows)
+    _check_text(fn, "title", title)
+    _check_px(fn, "width", width)
+    window = _check_window(fn, window_h) or (0.0, _duration_h(runs))
     gap_s = (window[1] - window[0]) * 3600.0 / width / 2  # half a pixel
     row_labels = [label for label, *_ in _device_rows(rows)]
     app_names = [a.name for a in runs.items[0][1].scenario.apps] if apps is None else list(apps)
@@ -309,9 +397,11 @@ def timeline_chart(runs: Runs, where: str | None, *, apps: Sequence[str] | None 
 
 
 def battery_rows(result: Any, step_s: float) -> list[dict[str, Any]]:
-    """Battery level sampled every ``step_s`` (linear between the result's change points)."""
+    """Battery level sampled every ``step_s`` (linear between the result's change points); ValueError for a step
+    that is not a positive number of seconds, or one giving more than MAX_BATTERY_POINTS samples."""
     points = list(result.battery)
     end = float(result.meta["duration_s"])
+    step_s = _check_step("battery_rows", step_s, end)
     out, i = [], 0
     for k in range(math.floor(end / step_s) + 1):
         t = min(k * step_s, end)
@@ -328,6 +418,12 @@ def battery_rows(result: Any, step_s: float) -> list[dict[str, Any]]:
 def battery_chart(runs: Runs, where: str | None, *, title: str = "Battery", height: int = 140,
                   width: int = COLUMN_WIDTH_PX - 170, step_s: float = 300.0) -> alt.Chart:
     """Battery level over the day, in percent."""
+    fn = "battery_chart"
+    _check_runs(fn, runs, where)
+    _check_step(fn, step_s, max(float(r.meta["duration_s"]) for _, r in runs.items))
+    _check_text(fn, "title", title)
+    _check_px(fn, "height", height)
+    _check_px(fn, "width", width)
     chart = alt.Chart(_data(runs, lambda r: battery_rows(r, step_s))).mark_line(color=PALETTE[0], strokeWidth=2).encode(
         x=_x((0.0, _duration_h(runs))),
         y=alt.Y("pct:Q", title="Battery (%)", scale=alt.Scale(zero=False, nice=True)),
@@ -343,6 +439,8 @@ def battery_chart(runs: Runs, where: str | None, *, title: str = "Battery", heig
 
 
 def energy_rows(result: Any, by: str) -> list[dict[str, Any]]:
+    if by not in ("component", "app"):
+        raise ValueError(f"energy_rows(by={show(by)}): allowed 'component' or 'app'")
     totals: dict[str, float] = {}
     for row in result.energy:
         key = COMPONENT_LABELS.get(row.component, row.component) if by == "component" else row.app
@@ -355,7 +453,10 @@ def energy_chart(runs: Runs, where: str | None, *, by: str = "component", title:
                  width: int = COLUMN_WIDTH_PX - 230) -> alt.LayerChart:
     """Where the energy went, in mAh: by component (as BatteryStats splits it) or by app."""
     if by not in ("component", "app"):
-        raise ValueError(f"energy_chart(by={by!r}): allowed 'component' or 'app'")
+        raise ValueError(f"energy_chart(by={show(by)}): allowed 'component' or 'app'")
+    _check_runs("energy_chart", runs, where)
+    _check_text("energy_chart", "title", title, optional=True)
+    _check_px("energy_chart", "width", width)
     base = alt.Chart(_data(runs, lambda r: energy_rows(r, by))).encode(
         y=alt.Y("part:N", sort="-x", title=None, axis=alt.Axis(labelLimit=170)),
         x=alt.X("mah:Q", title="Energy (mAh)"),
@@ -381,9 +482,11 @@ def _metrics(keys: Sequence[str] | None) -> list[tuple[str, str, str, str, str]]
     if keys is None:
         keys = DEFAULT_METRICS
     known = {m[0]: m for m in METRICS}
-    unknown = [k for k in keys if k not in known]
+    if isinstance(keys, str | bytes) or not isinstance(keys, list | tuple):
+        raise ValueError(f"metrics={show(keys)}: allowed a list of metric keys: {', '.join(known)}")
+    unknown = [k for k in keys if not isinstance(k, str) or k not in known]
     if unknown:
-        raise ValueError(f"metrics={unknown[0]!r}: allowed {', '.join(known)}")
+        raise ValueError(f"metrics={show(unknown[0])}: allowed {', '.join(known)}")
     return [known[k] for k in keys]
 
 
@@ -403,6 +506,9 @@ def metric_rows(result: Any, keys: Sequence[str] | None = None) -> list[dict[str
 def metrics_table(runs: Runs, where: str | None, *, metrics: Sequence[str] | None = None,
                   title: str = "In numbers") -> alt.Chart:
     """The named metrics of the summary (``metrics``: keys of METRICS, default all), with units, as a table."""
+    _check_runs("metrics_table", runs, where)
+    _metrics(metrics)
+    _check_text("metrics_table", "title", title)
     data = _data(runs, lambda r: [{k: v for k, v in row.items() if k != "value"} for row in metric_rows(r, metrics)])
     base = alt.Chart(data).encode(y=alt.Y("order:O", axis=None))
     label = base.mark_text(align="left").encode(x=alt.value(0), text="metric:N")
@@ -418,6 +524,8 @@ def summary_view(runs: Runs, where: str | None, *, apps: Sequence[str] | None = 
                  rows: Sequence[str] | None = None, window_h: tuple[float, float] | None = None,
                  battery: bool = True, metrics: Sequence[str] | None = None) -> alt.VConcatChart:
     """One run: the timeline, then (optionally) the battery, then the energy split beside the numbers."""
+    if not isinstance(battery, bool):
+        raise ValueError(f"summary_view(battery={show(battery)}): allowed True or False")
     charts: list[Any] = [timeline_chart(runs, where, apps=apps, rows=rows, window_h=window_h)]
     if battery:
         charts.append(battery_chart(runs, where))
@@ -431,6 +539,9 @@ def summary_view(runs: Runs, where: str | None, *, apps: Sequence[str] | None = 
 def ab_table(runs: Runs, where_a: str | None, where_b: str | None, label_a: str, label_b: str, *,
              metrics: Sequence[str] | None = None) -> alt.LayerChart:
     """Each metric for A and for B, and the change from A to B in numbers."""
+    _check_runs("ab_table", runs, where_a, where_b)
+    _check_text("ab_table", "label_a", label_a)
+    _check_text("ab_table", "label_b", label_b)
     chosen = _metrics(metrics)
     data = _data(runs, lambda r: [{k: v for k, v in row.items() if k != "text"} for row in metric_rows(r, metrics)])
     formats = {_metric_label(label, unit): fmt for _, label, unit, fmt, _ in chosen}
@@ -477,7 +588,13 @@ def _format_expr(field: str, formats: dict[str, str]) -> str:
 
 def ab_energy_chart(runs: Runs, where_a: str | None, where_b: str | None, *, parts: Sequence[str] | None = None,
                     width: int = COLUMN_WIDTH_PX - 230) -> alt.LayerChart:
-    """Energy by component for A and for B, as pairs of labelled bars ("A 12", "B 3"), in mAh."""
+    """Energy by component for A and for B, as pairs of labelled bars ("A 12", "B 3"), in mAh; ``parts``: labels of
+    COMPONENT_LABELS (default: all)."""
+    _check_runs("ab_energy_chart", runs, where_a, where_b)
+    if parts is not None:
+        _check_names("ab_energy_chart", "parts", parts, list(COMPONENT_LABELS.values()))
+    _check_px("ab_energy_chart", "width", width)
+
     def only_parts(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return rows if parts is None else [r for r in rows if r["part"] in parts]
 
@@ -511,6 +628,9 @@ def ab_view(runs: Runs, where_a: str | None, where_b: str | None, label_a: str =
             energy_parts: Sequence[str] | None = None) -> alt.VConcatChart:
     """Two choices on the same day and seed: both timelines on one time axis, the numbers side by side, and
     (given ``energy_parts``, labels of COMPONENT_LABELS) the energy of those components for each."""
+    _check_runs("ab_view", runs, where_a, where_b)
+    if energy_parts is not None:
+        _check_names("ab_view", "energy_parts", energy_parts, list(COMPONENT_LABELS.values()))
     charts: list[Any] = [
         timeline_chart(runs, where_a, apps=apps, rows=rows, window_h=window_h, title=f"A: {label_a}"),
         timeline_chart(runs, where_b, apps=apps, rows=rows, window_h=window_h, title=f"B: {label_b}"),

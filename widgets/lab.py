@@ -9,6 +9,7 @@ the same controls bound as Vega params, so moving a control on the published pag
 from __future__ import annotations
 
 import gc
+import html
 import os
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
@@ -17,7 +18,7 @@ from typing import Any
 import altair as alt
 
 import sim
-from widgets.controls import Control, grid, validate_values
+from widgets.controls import Control, _controls, grid, show, validate_values
 from widgets.kit import Template
 from widgets.runs import Runs
 
@@ -52,8 +53,10 @@ class Lab:
     ``baseline`` gives the A side's control values, with ``baseline_label`` to name it (default: the controls'
     defaults). A baseline that differs from the defaults makes the static figure tell its story as it opens:
     the reader sees A against the recommended choice before touching a control.
-    Raises ControlSpecError at construction for malformed controls or a grid too large for a static twin, and
-    ValueError from ``run``/``chart`` for a value no control allows.
+    Raises ControlSpecError at construction for malformed controls or a grid too large for a static twin,
+    ValueError (naming the argument) for a scenario, figure or compare that is not callable, a seed that is not an
+    int, or a label or title that is not a string, and ValueError from ``run``/``chart`` for a value no control
+    allows.
     """
 
     def __init__(
@@ -68,8 +71,17 @@ class Lab:
         seed: int = 0,
         title: str = "",
     ) -> None:
+        for name, fn, optional in (("scenario", scenario, False), ("figure", figure, False),
+                                   ("compare", compare, True)):
+            if not callable(fn) and not (optional and fn is None):
+                raise ValueError(f"Lab({name}={show(fn)}): allowed a function{' or None' if optional else ''}")
+        if isinstance(seed, bool) or not isinstance(seed, int):
+            raise ValueError(f"Lab(seed={show(seed)}): allowed an int")
+        for name, text in (("baseline_label", baseline_label), ("title", title)):
+            if not isinstance(text, str):
+                raise ValueError(f"Lab({name}={show(text)}): allowed a string")
         self.scenario = scenario
-        self.controls = tuple(controls)
+        self.controls = tuple(_controls("Lab", controls))
         self.figure = figure
         self.compare_figure = compare
         self.seed = seed
@@ -194,7 +206,7 @@ class _LiveLab:
         self.status = w.HTML()
         self.spec: dict[str, Any] = {}  # the spec last drawn
         self.view = alt.JupyterChart(alt.Chart(alt.Data(values=[])).mark_point())
-        header = [w.HTML(f"<b>{lab.title}</b>")] if lab.title else []
+        header = [w.HTML(f"<b>{html.escape(lab.title)}</b>")] if lab.title else []
         self.box = w.VBox([*header, w.HBox(list(self.inputs.values()), layout=w.Layout(flex_flow="row wrap")),
                            w.HBox([self.reset, self.ab, self.status]), self.view])
         for widget in self.inputs.values():
@@ -220,7 +232,8 @@ class _LiveLab:
         try:
             spec = self.lab.spec(ab=self.ab.value, **self.values())
         except ValueError as error:  # a value the simulator refuses: say so in plain words, keep the old chart
-            self.status.value = f"<span style='color:#b00'>{error}</span>"
+            # Escaped: the message quotes what the reader or the chapter passed (an app name, a label), not HTML.
+            self.status.value = f"<span style='color:#b00'>{html.escape(str(error))}</span>"
             return
         self.spec = spec
         self.view.spec = spec
