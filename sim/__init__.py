@@ -5,7 +5,7 @@ from sim.buckets import BUCKETS, BucketQuota, quota_for
 from sim.day import DAY_PRESETS, Day, NetworkPeriod, Period, Session
 from sim.doze import DozeTimings
 from sim.jobs import Job
-from sim.phone import Phone, run
+from sim.phone import Phone, RunTooLarge, run
 from sim.power import PROFILES, PowerProfile
 from sim.result import BatteryPoint, EnergyRow, Event, Result, StateSpan, WorkRecord
 from sim.scenario import PRESETS, App, Device, Scenario
@@ -33,6 +33,7 @@ __all__ = [
     "Phone",
     "PowerProfile",
     "Result",
+    "RunTooLarge",
     "Scenario",
     "Session",
     "StateSpan",

@@ -8,6 +8,7 @@ ServiceHost interface (sim.service), and the core names none of them.
 from __future__ import annotations
 
 import gc
+import heapq
 import random
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -31,7 +32,20 @@ from sim.service import SystemService
 from sim.standby import AUTO, AppStandby
 from sim.work import Mechanism, WorkItem
 
-__all__ = ["SYSTEM_SERVICES", "Phone", "run"]
+__all__ = ["MAX_CALLBACKS_PER_DAY", "MAX_WORK_PER_DAY", "SYSTEM_SERVICES", "Phone", "RunTooLarge", "run"]
+
+#: The run's budget (the model's own limit, not Android's): at most this many timer callbacks and this many pieces
+#: of work per simulated day, counted from the start with an hour's worth allowed up front. The book's busiest
+#: scenario (500 apps, work and a job every 15 min each) needs about 200,000 callbacks and 85,000 pieces of work a
+#: day; a scenario far past that (work every second in every app, Doze timings of milliseconds) would take minutes
+#: or never end, so it stops early with RunTooLarge, saying what made it large.
+MAX_CALLBACKS_PER_DAY = 1_000_000
+MAX_WORK_PER_DAY = 250_000
+_BUDGET_CHECK_EVERY = 20_000
+
+
+class RunTooLarge(ValueError):
+    """A scenario whose run would exceed the simulator's budget; the message names what made it large."""
 
 #: Android's system services plugged into every run, in the order they hear changes. Adding one is adding it here.
 SYSTEM_SERVICES: tuple[Callable[[Any], SystemService], ...] = (JobScheduler,)
@@ -57,6 +71,7 @@ class Phone:
         # Every timer callback of the run goes through `schedule`, which counts them: everything the phone does
         # happens in one, so an unchanged count means nothing happened (JobScheduler._pass relies on this).
         self.callbacks_run = 0
+        self._budget_check = _BUDGET_CHECK_EVERY
         self.duration_s = float(scenario.duration_s)
         dev = scenario.device
         self.api_level = dev.api_level
@@ -72,6 +87,7 @@ class Phone:
         self.ledger: dict[tuple[str, str], float] = {}
         self.segments: list[tuple[float, float, float, str]] = []
         self.holds: list[Hold] = []
+        self._hold_ends: list[tuple[float, int]] = []  # (-end, index in holds): the latest ends first
         self.active: list[tuple[float, float]] = []
         self.work_records: list[WorkRecord] = []
         self._work_times: dict[str, list[tuple[float, float, float]]] = {name: [] for name in self.apps}
@@ -154,7 +170,30 @@ class Phone:
         if event.cancelled:
             return
         self.callbacks_run += 1
+        if self.callbacks_run >= self._budget_check:
+            self._check_budget()
         event.fn(*event.args)
+
+    def _check_budget(self) -> None:
+        """Stop a run that goes past its budget for the time simulated so far (see MAX_CALLBACKS_PER_DAY)."""
+        self._budget_check = self.callbacks_run + _BUDGET_CHECK_EVERY
+        days = max(self.now, 3600.0) / 86_400.0
+        calls, work = self.callbacks_run, len(self.work_records)
+        if calls <= MAX_CALLBACKS_PER_DAY * days and work <= MAX_WORK_PER_DAY * days:
+            return
+        by_app: dict[str, int] = {}
+        for rec in self.work_records:
+            by_app[rec.app] = by_app.get(rec.app, 0) + 1
+        top = sorted(by_app.items(), key=lambda kv: -kv[1])[:3]
+        causes = [f"app {app!r}: {n:,} pieces of work" for app, n in top]
+        if self.doze.maintenance_windows > 1000:
+            causes.append(f"Doze: {self.doze.maintenance_windows:,} maintenance windows (its timings are very short)")
+        causes.append(f"{len(self.apps)} apps over {self.duration_s / 86_400.0:g} days")
+        raise RunTooLarge(
+            f"Scenario too large: {calls:,} timer callbacks and {work:,} pieces of work in the first "
+            f"{self.now / 3600.0:.2f} h of the run; allowed {MAX_CALLBACKS_PER_DAY:,} callbacks and "
+            f"{MAX_WORK_PER_DAY:,} pieces of work a simulated day. Most of it: {'; '.join(causes)}. "
+            "Ask for work less often, fewer apps or a shorter run.")
 
     def submit(self, app: str, mechanism: Mechanism) -> None:
         """Hand `mechanism` to the system service that takes its kind (a sim.Job to JobScheduler)."""
@@ -177,6 +216,7 @@ class Phone:
     def hold(self, t0_s: float, t1_s: float, app: str, reason: str) -> None:
         """Something kept the CPU awake from t0_s to t1_s."""
         self.holds.append((t0_s, t1_s, app, reason))
+        heapq.heappush(self._hold_ends, (-t1_s, len(self.holds) - 1))
         self._held_until(t1_s)
 
     def _held_until(self, t1_s: float) -> None:
@@ -186,6 +226,13 @@ class Phone:
             self._awake_until = t1_s
             if woke:
                 self._tell("wake")
+
+    def _latest_hold_end(self) -> float:
+        """The latest end, after now, of the holds started so far (now if none): what _awake_until is, after a cut."""
+        heap, holds, now = self._hold_ends, self.holds, self.now
+        while heap and (holds[heap[0][1]][1] != -heap[0][0] or -heap[0][0] <= now):
+            heapq.heappop(heap)  # (cut since, or over)
+        return -heap[0][0] if heap else now
 
     def awake(self) -> bool:
         """Whether the CPU is awake now (screen on, a Doze maintenance window, or a hold in progress)."""
@@ -393,6 +440,7 @@ class Phone:
             w.seg_i = n if len(self.segments) > n else -1  # (none when it starts after the run's end)
         w.hold_i = len(self.holds)
         self.holds.append((t, end, app, reason))
+        heapq.heappush(self._hold_ends, (-end, w.hold_i))
         self._held_until(end)
         w.rec_i = len(self.work_records)
         self.work_records.append(WorkRecord(app, reason, t_req, t, end, cpu_s, up_bytes, down_bytes, net, waited))
@@ -695,6 +743,7 @@ class _Work:
             p.ledger[key] -= seg[2] * max(0.0, min(old_end, p.duration_s) - max(t, seg[0])) / 3600.0
         h = p.holds[self.hold_i]
         p.holds[self.hold_i] = (h[0], max(h[0], t), h[2], h[3])
+        heapq.heappush(p._hold_ends, (-max(h[0], t), self.hold_i))
         self.end_s = t
         rec = p.work_records[self.rec_i]
         p.work_records[self.rec_i] = rec._replace(end_s=max(rec.start_s, t))
@@ -702,7 +751,7 @@ class _Work:
         t_req, t0, _ = times[self.times_i]
         times[self.times_i] = (t_req, t0, max(t0, t))
         if p._awake_until == old_end:
-            p._awake_until = max((h[1] for h in p.holds if h[1] > p.now), default=p.now)
+            p._awake_until = p._latest_hold_end()
         p.processes.done(self.app, self.piece, max(t, self.start_s))
         if self.timer is not None:
             self.timer.cancel()
@@ -741,6 +790,7 @@ class _Work:
         rec = p.work_records[self.rec_i]
         self.hold_i = len(p.holds)
         p.holds.append((t, end, self.app, rec.mechanism))
+        heapq.heappush(p._hold_ends, (-end, self.hold_i))
         p._held_until(end)
         p.work_records[self.rec_i] = rec._replace(end_s=end)
         times = p._work_times[self.app]
@@ -817,7 +867,8 @@ def _events_scheduled(env: simpy.Environment) -> int:
 def run(scenario: Scenario, *, seed: int = 0) -> Result:
     """Simulate `scenario`; the same scenario and seed give the same Result, record for record.
 
-    Raises ValueError if `scenario` is not a Scenario or `seed` is not an int.
+    Raises ValueError if `scenario` is not a Scenario or `seed` is not an int, and RunTooLarge (a ValueError)
+    for a scenario past the simulator's budget (MAX_CALLBACKS_PER_DAY, MAX_WORK_PER_DAY), naming what made it so.
     """
     if not isinstance(scenario, Scenario):
         raise ValueError(f"run(scenario={scenario!r}): allowed a sim.Scenario")
