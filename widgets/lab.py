@@ -231,10 +231,13 @@ class _LiveLab:
         t0 = time.perf_counter()
         try:
             spec = self.lab.spec(ab=self.ab.value, **self.values())
-        except ValueError as error:  # a value the simulator refuses: say so in plain words, keep the old chart
-            # Escaped: the message quotes what the reader or the chapter passed (an app name, a label), not HTML.
+        except ValueError as error:  # a value the simulator refuses, or a run too large: say so in plain words,
+            # in place of the chart (which would show another choice than the controls'). Escaped: the message
+            # quotes what the reader or the chapter passed (an app name, a label), not HTML.
             self.status.value = f"<span style='color:#b00'>{html.escape(str(error))}</span>"
+            self.view.layout.display = "none"
             return
         self.spec = spec
+        self.view.layout.display = None
         self.view.spec = spec
         self.status.value = f"<small>simulated and drawn in {1000 * (time.perf_counter() - t0):.0f} ms</small>"

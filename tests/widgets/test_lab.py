@@ -144,3 +144,22 @@ def test_a_baseline_other_than_the_defaults_is_the_a_side(monkeypatch: pytest.Mo
     assert twin["vconcat"][0]["transform"][0]["filter"] == runs.where_values({"interval_min": 5, "charging": False})
     with pytest.raises(ValueError, match=r"interval_min=7: allowed 5, 10, 30"):
         Lab(scenario, CONTROLS, figure, compare=compare, baseline={"interval_min": 7})
+
+
+def test_a_run_too_large_shows_its_message_in_place_of_the_chart(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(STATIC_ENV, raising=False)
+    every = Control("every_s", "Sync every", "choice", 900, options=[900, 1])
+
+    def crowd(every_s: int) -> sim.Scenario:
+        apps = tuple(sim.App(f"a{i:02d}", work=(sim.ImmediateWork(every_s=every_s, cpu_s=0.1),)) for i in range(40))
+        return sim.Scenario(apps=apps, duration_s=DAY_S)
+
+    lab = Lab(crowd, [every], figure)
+    lab.widget()
+    live = lab._widget_state  # type: ignore[attr-defined]
+    assert live.view.layout.display is None
+    live.inputs["every_s"].value = 1  # 40 apps working every second: millions of pieces of work a day
+    assert "Scenario too large" in live.status.value and "color:#b00" in live.status.value
+    assert live.view.layout.display == "none"
+    live.inputs["every_s"].value = 900
+    assert live.view.layout.display is None and "ms" in live.status.value
