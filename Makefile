@@ -104,6 +104,8 @@ browser: $(VENV)/.dev-deps $(CHROMIUM)  ## the built site in headless Chromium, 
 bench: $(VENV)/.dev-deps $(CHROMIUM) book  ## performance figures: simulator, labs, page weight (printed, not asserted)
 	$(BIN)/python bench/bench_sim.py
 	@echo
+	$(BIN)/python bench/bench_scale.py
+	@echo
 	$(BIN)/python bench/bench_lab.py
 	@echo
 	$(BIN)/python bench/bench_pages.py

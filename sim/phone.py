@@ -35,10 +35,10 @@ from sim.work import Mechanism, WorkItem
 __all__ = ["MAX_CALLBACKS_PER_DAY", "MAX_WORK_PER_DAY", "SYSTEM_SERVICES", "Phone", "RunTooLarge", "run"]
 
 #: The run's budget (the model's own limit, not Android's): at most this many timer callbacks and this many pieces
-#: of work per simulated day, counted from the start with an hour's worth allowed up front. The book's busiest
-#: scenario (500 apps, work and a job every 15 min each) needs about 200,000 callbacks and 85,000 pieces of work a
-#: day; a scenario far past that (work every second in every app, Doze timings of milliseconds) would take minutes
-#: or never end, so it stops early with RunTooLarge, saying what made it large.
+#: of work per simulated day, counted from the start with an hour's worth allowed up front. A day of 500 apps,
+#: each with work and a job every 15 min, needs about 200,000 callbacks and 85,000 pieces of work; a scenario far
+#: past that (work every second in every app) would take minutes, so it stops early with RunTooLarge, saying what
+#: made it large.
 MAX_CALLBACKS_PER_DAY = 1_000_000
 MAX_WORK_PER_DAY = 250_000
 _BUDGET_CHECK_EVERY = 20_000
