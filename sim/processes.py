@@ -83,9 +83,14 @@ class Processes:
 
     def done(self, app: str, piece: list[object], end_s: float) -> None:
         """The piece of work ends at end_s (set once it is known, and again if the work is cut short)."""
+        old = piece[1]
         piece[1] = end_s
-        if end_s > self._busy_until[app]:
-            self._busy_until[app] = end_s
+        busy = self._busy_until
+        if end_s > busy[app]:
+            busy[app] = end_s
+        elif old == busy[app] and end_s < old:  # (cut short: the latest end may be another piece's now)
+            busy[app] = max([end_s, *(float(p[1]) for p in self._pieces[app][-8:]  # type: ignore[arg-type]
+                                      if float(p[1]) < float("inf"))])  # type: ignore[arg-type]
         if self._tracking:
             self._n += 1
             heapq.heappush(self._idle_at, (end_s, self._n, app))
@@ -148,8 +153,8 @@ class Processes:
             c, _, app = heapq.heappop(heap)
             if not self._alive[app] or app == self.top or app in self._cached:
                 continue
-            if any(float(p[1]) > c and float(p[0]) <= c for p in self._pieces[app][-8:]):  # type: ignore[arg-type]
-                continue  # (still running other work then)
+            if self._busy_until[app] > c:
+                continue  # (still running other work then: every piece started by now began at or before c)
             self._cached[app] = c
             if len(self._cached) > self.max_cached:
                 victim, _since = self._cached.popitem(last=False)
