@@ -238,7 +238,6 @@ class JobScheduler:
         self._full_since: float | None = None  # since when passes have stopped before looking at every due job
         self._later: list[tuple[float, int, _JobState]] = []
         self._wake_at = math.inf  # (set by _blocked: when a job out of quota may be back in)
-        self._charging_now: set[AppQuota] = set()  # apps whose quota is being charged now
         self._fg = ""  # the app in front, as last heard
         self._grace_until: dict[str, float] = {}  # end of each app's expedited-job grace after leaving the front
         self._last_run: dict[str, float] = {}  # Android 9: when each app's last job started (for heartbeats)
@@ -483,10 +482,6 @@ class JobScheduler:
             extend(qa, qa.open, now)
             if not charge:
                 qa.open = None
-        if charge:
-            self._charging_now.add(qa)
-        else:
-            self._charging_now.discard(qa)
         opened = charge and qa.open is None
         if opened:
             sessions = qa.sessions
