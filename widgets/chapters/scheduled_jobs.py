@@ -196,6 +196,25 @@ def windows_table(result: sim.Result) -> list[dict[str, Any]]:
     return rows
 
 
+def deep_window_runs(result: sim.Result) -> dict[str, int]:
+    """In the deep-Doze windows: how many windows ran jobs, the most runs of one app in one window, and the most
+    periods one run had waited through (its wait over its app's period)."""
+    periods = {app.name: float(app.work[0].every_s) for app in result.scenario.apps}  # type: ignore[attr-defined]
+    windows = [s for s in result.lane("doze") if s.value == "deep_maintenance"]
+    most_per_app = 0
+    most_missed = 0
+    used = 0
+    for span in windows:
+        ran = [w for w in result.work if span.start_s <= w.start_s < span.end_s]
+        if not ran:
+            continue
+        used += 1
+        for app in {w.app for w in ran}:
+            most_per_app = max(most_per_app, sum(1 for w in ran if w.app == app))
+        most_missed = max(most_missed, *(int((w.start_s - w.requested_s) // periods[w.app]) for w in ran))
+    return {"windows": used, "most_per_app": most_per_app, "most_missed": most_missed}
+
+
 def clock(t_s: float) -> str:
     """Hours into the scenario as h:mm."""
     return f"{int(t_s // 3600)}:{int(t_s % 3600 // 60):02d}"

@@ -79,3 +79,12 @@ def test_the_album_job_trades_jank_for_delay() -> None:
     assert now.summary["janky_frames_from_background"] > 100
     assert job.summary["janky_frames_from_background"] == 0
     assert job.summary["work_latency_p50_s"] > 3600
+
+
+def test_the_desk_night_sentence_matches_its_table() -> None:
+    # "no app runs more than twice in one window", though a run had waited through many of its periods
+    night = sim.run(chapter.desk_scenario(), seed=1)
+    deep = chapter.deep_window_runs(night)
+    assert deep["windows"] == 3
+    assert deep["most_per_app"] == 2
+    assert deep["most_missed"] > 2
