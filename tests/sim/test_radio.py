@@ -124,3 +124,18 @@ def test_3g_device_uses_umts_tails():
     r = run(Scenario(device=Device(cellular="3g"), day=AWAKE, apps=(app,), duration_s=100))
     assert {"dch_tail", "fach_tail"} <= {s.value for s in r.lane("radio")}
     assert r.summary["cell_radio_active_s"] == pytest.approx(2.0 + UMTS_DCH_TAIL_S + UMTS_FACH_TAIL_S, abs=0.05)
+
+
+def test_the_simulator_pages_fetches_each_pay_their_own_promotion_a_minute_apart():
+    # book/simulator.md: "far apart, each pays its own" (the app is on Doze's allowlist, as on the page)
+    from sim import App, Day, ImmediateWork, NetworkPeriod, Period, Scenario, run
+
+    def fetches(gap_s):
+        app = App("feed", doze_exempt=True, work=(ImmediateWork(every_s=gap_s, cpu_s=0.1, down_bytes=20_000),))
+        day = Day(network=(NetworkPeriod(0, 86_400, "cellular"),), moving=(Period(0, 86_400),))
+        return run(Scenario(apps=(app,), day=day, duration_s=60 * gap_s), seed=0)
+
+    apart, together = fetches(60.0), fetches(1.0)
+    assert apart.summary["radio_promotions"] == 60
+    assert together.summary["radio_promotions"] == 1
+    assert apart.energy_by()["radio.tail"] > 10 * together.energy_by()["radio.tail"]
