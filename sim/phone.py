@@ -431,22 +431,23 @@ class Phone:
                 self.bytes_metered += nbytes
         end = t_cpu + cpu_s
         self.processes.done(app, piece, end)
-        w = _Work(self, app, proc_state, t, t_cpu, end, on_done, piece)
+        active_i = seg_i = -1
         if cpu_s > 0:
-            w.active_i = len(self.active)
+            active_i = len(self.active)
             self.active.append((t_cpu, end))
             n = len(self.segments)
             self.book("cpu.active", app, self._active_ma, t_cpu, end)
-            w.seg_i = n if len(self.segments) > n else -1  # (none when it starts after the run's end)
-        w.hold_i = len(self.holds)
+            seg_i = n if len(self.segments) > n else -1  # (none when it starts after the run's end)
+        hold_i = len(self.holds)
         self.holds.append((t, end, app, reason))
-        heapq.heappush(self._hold_ends, (-end, w.hold_i))
+        heapq.heappush(self._hold_ends, (-end, hold_i))
         self._held_until(end)
-        w.rec_i = len(self.work_records)
+        rec_i = len(self.work_records)
         self.work_records.append(WorkRecord(app, reason, t_req, t, end, cpu_s, up_bytes, down_bytes, net, waited))
         times = self._work_times[app]
-        w.times_i = len(times)
         times.append((t_req, t, end))
+        w = _Work(self, app, proc_state, t, t_cpu, end, on_done, piece, active_i, seg_i, hold_i, rec_i,
+                  len(times) - 1)
         self.doze.note_work(end)
         running = self._running
         running.add(w)
@@ -698,7 +699,8 @@ class _Work:
                  "proc_state", "rec_i", "seg_i", "start_s", "t_cpu", "timer", "times_i")
 
     def __init__(self, phone: Phone, app: str, proc_state: str, start_s: float, t_cpu: float, end_s: float,
-                 on_done: Callable[[WorkRecord], None] | None, piece: list[object]) -> None:
+                 on_done: Callable[[WorkRecord], None] | None, piece: list[object], active_i: int, seg_i: int,
+                 hold_i: int, rec_i: int, times_i: int) -> None:
         self.phone = phone
         self.piece = piece  # (its piece of the process's work: sim.processes)
         self.app = app
@@ -707,11 +709,12 @@ class _Work:
         self.t_cpu = t_cpu
         self.end_s = end_s
         self.on_done = on_done
-        self.active_i = -1
-        self.seg_i = -1
-        self.hold_i = -1
-        self.rec_i = -1
-        self.times_i = -1
+        # (where its CPU interval, energy booking, wakelock, record and work-lane times are, to cut them)
+        self.active_i = active_i
+        self.seg_i = seg_i
+        self.hold_i = hold_i
+        self.rec_i = rec_i
+        self.times_i = times_i
         self.left_s = -1.0  # CPU seconds left while paused (-1: not paused)
         self.cpu_done_s = 0.0  # CPU seconds done before the last pause
         self.timer: _Call | None = None

@@ -72,12 +72,16 @@ class Processes:
         sets (and may cut later)."""
         if state not in WORK_STATES:
             raise ValueError(f"process state {state!r}: allowed {', '.join(WORK_STATES)}")
+        if not self._tracking and self._alive[app]:  # (the common case: a running process, no cache to keep)
+            piece: list[object] = [t, float("inf"), state]
+            self._pieces[app].append(piece)
+            return 0.0, piece
         self._advance(t)
         self._cached.pop(app, None)
         cold = 0.0
         if not self._alive[app]:
             cold = self._start(app, t, f"cold start for {state}")
-        piece: list[object] = [t, float("inf"), state]
+        piece = [t, float("inf"), state]
         self._pieces[app].append(piece)
         return cold, piece
 
