@@ -285,3 +285,12 @@ def test_the_same_seed_gives_the_same_alarms():
                                                  permission="use_exact_alarm"),)))
     r1, r2 = _run(*apps, duration=DAY, seed=3), _run(*apps, duration=DAY, seed=3)
     assert r1.events == r2.events and r1.summary == r2.summary
+
+
+def test_each_app_has_an_alarm_lane_and_its_receiver_runs_as_alarm_work():
+    r = _run(App("a", target_sdk=30, work=(Alarm(call="set_exact", at_s=5000, cpu_s=2.0),)))
+    lane = [(s.start_s, s.end_s, s.value) for s in r.states if s.lane == "alarm" and s.app == "a"]
+    assert lane == [(0.0, 5000.0, "set"), (5000.0, DEEP_IDLE[1], "deferred")]
+    (w,) = [w for w in r.work if w.mechanism == "alarm"]
+    assert (w.requested_s, w.start_s, w.waited_for) == (5000.0, DEEP_IDLE[1], "doze")
+    assert w.end_s - w.start_s >= 2.0
