@@ -1,5 +1,6 @@
 """Backstage's device simulator: an Android phone's background work, battery, radio and Doze, in simpy."""
 
+from sim.alarms import Alarm
 from sim.assumptions import Assumptions
 from sim.buckets import BUCKETS, BucketQuota, quota_for
 from sim.day import DAY_PRESETS, Day, NetworkPeriod, Period, Session
@@ -16,6 +17,7 @@ __all__ = [
     "DAY_PRESETS",
     "PRESETS",
     "PROFILES",
+    "Alarm",
     "App",
     "Assumptions",
     "BatteryPoint",

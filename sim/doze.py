@@ -326,6 +326,15 @@ class Doze:
             self._set(t, light="inactive")
             self._light_timer(self.t.light_after_inactive_s, self._light_inactive_done)
 
+    def wake_from_idle(self) -> None:
+        """A wake-from-idle alarm (an alarm clock) is near: DeviceIdleController's idle-until alarm fires early, so
+        deep idle ends in a maintenance window now (AlarmManagerService moves it before mNextWakeFromIdle;
+        android-facts §1c "system exits Doze shortly before it")."""
+        if self.deep == "idle":
+            self._deep_gen += 1
+            self._alarm()
+            self._deep_enter_maintenance()
+
     def motion_started(self) -> None:
         """The phone started moving (the day says so)."""
         if self.deep_supported and self.deep not in ("active", "inactive", "unsupported"):

@@ -16,6 +16,7 @@ from typing import Any
 import simpy
 from simpy.events import NORMAL, Timeout
 
+from sim.alarms import AlarmManager
 from sim.buckets import BUCKET_API_LEVEL, RESTRICTED_BUCKET_API_LEVEL, effective_bucket
 from sim.cpu import Hold, cpu_sweep
 from sim.doze import DOZE_API_LEVEL, Doze
@@ -48,7 +49,7 @@ class RunTooLarge(ValueError):
     """A scenario whose run would exceed the simulator's budget; the message names what made it large."""
 
 #: Android's system services plugged into every run, in the order they hear changes. Adding one is adding it here.
-SYSTEM_SERVICES: tuple[Callable[[Any], SystemService], ...] = (JobScheduler,)
+SYSTEM_SERVICES: tuple[Callable[[Any], SystemService], ...] = (JobScheduler, AlarmManager)
 
 _Pending = tuple[float, str, WorkItem, str, "Callable[[WorkRecord], None] | None", str]
 
@@ -249,6 +250,10 @@ class Phone:
     def exempt(self, app: str) -> bool:
         """Whether the app is on the Doze allowlist (battery optimisation off)."""
         return self._exempt[app]
+
+    def target_sdk(self, app: str) -> int:
+        """The app's target SDK (what Android gates some behaviour on)."""
+        return next(spec.target_sdk for spec in self.scenario.apps if spec.name == app)
 
     def _bucket_changed(self, app: str, bucket: str, t: float) -> None:
         """AppStandbyController moved an app whose bucket follows use."""

@@ -55,6 +55,7 @@ class ServiceHost(Protocol):
     charging: bool
     network: str  # "wifi", "cellular" or "none"
     foreground: str  # the app on screen ("" for none)
+    doze: Any  # sim.doze.Doze: its states (deep, light_idle, in_maintenance) and wake_from_idle()
 
     @property
     def now(self) -> float: ...
@@ -74,6 +75,8 @@ class ServiceHost(Protocol):
     def bucket(self, app: str) -> str | None: ...
 
     def exempt(self, app: str) -> bool: ...
+
+    def target_sdk(self, app: str) -> int: ...
 
     def battery_pct(self, t_s: float) -> float: ...
 

@@ -120,7 +120,7 @@ def test_a_field_given_twice_or_too_many_values_are_named():
 
 
 def test_an_unhashable_work_kind_is_refused():
-    with pytest.raises(ValueError, match=re.escape("work.kind=[]: allowed immediate, job")):
+    with pytest.raises(ValueError, match=re.escape("work.kind=[]: allowed immediate, alarm, job")):
         Scenario.from_dict({"apps": [{"name": "a", "work": [{"kind": []}]}]})
 
 
