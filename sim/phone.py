@@ -1,7 +1,7 @@
 """The simulated phone: runs a Scenario in simpy and returns a Result (entry point `run`).
 
 The core keeps the clock, cancellable timers, the user's day, Doze, the radios, the CPU, the power ledger and the
-apps' processes; Android's system services (JobScheduler today) plug in through `SYSTEM_SERVICES` and the
+apps' processes; Android's system services (JobScheduler, AlarmManager) plug in through `SYSTEM_SERVICES` and the
 ServiceHost interface (sim.service), and the core names none of them.
 """
 
