@@ -394,6 +394,20 @@ class Phone:
         return self.start_work(requested_s, float(self.env.now), app, item.cpu_s, item.up_bytes, item.down_bytes,
                                mechanism, on_done, waited_for)
 
+    def target_sdk(self, app: str) -> int:
+        """The app's target SDK (ServiceHost)."""
+        return next(a.target_sdk for a in self.scenario.apps if a.name == app)
+
+    def keep_process(self, app: str, state: str, t: float, end_s: float) -> Callable[[float], None]:
+        """Keep the app's process in `state` from t to end_s with no CPU of its own (ServiceHost); a cold start is
+        booked as start_work books it. Returns a function that cuts the span at a later time."""
+        cold, piece = self.processes.acquire(app, state, t)
+        if cold > 0.0:
+            self.active.append((t, t + cold))
+            self.book("cpu.active", app, self._active_ma, t, t + cold)
+        self.processes.done(app, piece, end_s)
+        return lambda t1: self.processes.done(app, piece, max(t, t1))
+
     def start_work(
         self,
         t_req: float,
