@@ -9,6 +9,7 @@ from sim.phone import Phone, RunTooLarge, run
 from sim.power import PROFILES, PowerProfile
 from sim.result import BatteryPoint, EnergyRow, Event, Result, StateSpan, WorkRecord
 from sim.scenario import PRESETS, App, Device, Scenario
+from sim.services import Service
 from sim.work import ImmediateWork, Mechanism, WorkHost, WorkItem
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "Result",
     "RunTooLarge",
     "Scenario",
+    "Service",
     "Session",
     "StateSpan",
     "WorkHost",

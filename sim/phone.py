@@ -29,6 +29,7 @@ from sim.restrictions import doze_blocks_work, network_blocks
 from sim.result import Result
 from sim.scenario import Scenario
 from sim.service import SystemService
+from sim.services import ActiveServices
 from sim.standby import AUTO, AppStandby
 from sim.work import Mechanism, WorkItem
 
@@ -48,7 +49,7 @@ class RunTooLarge(ValueError):
     """A scenario whose run would exceed the simulator's budget; the message names what made it large."""
 
 #: Android's system services plugged into every run, in the order they hear changes. Adding one is adding it here.
-SYSTEM_SERVICES: tuple[Callable[[Any], SystemService], ...] = (JobScheduler,)
+SYSTEM_SERVICES: tuple[Callable[[Any], SystemService], ...] = (JobScheduler, ActiveServices)
 
 _Pending = tuple[float, str, WorkItem, str, "Callable[[WorkRecord], None] | None", str]
 
