@@ -214,7 +214,7 @@ class ActiveServices:
     def _fgs_refused(self, app: str, spec: Service, t: float) -> str:
         h = self.host
         target = h.target_sdk(app)
-        front = h.foreground == app
+        front = h.foreground == app or spec.from_ == "foreground"  # (from its activity: on screen at that instant)
         if (self.api >= FGS_TYPE_API_LEVEL and target >= FGS_TYPE_API_LEVEL and spec.fgs_type in WHILE_IN_USE_FGS_TYPES
                 and not front):
             return (f"a foreground service of type {spec.fgs_type!r} (a while-in-use permission) cannot be created "

@@ -72,6 +72,11 @@ WHILE_IN_USE_FGS_TYPES = ("camera", "microphone", "location", "health")
 # ASSUMPTION: a service's CPU is spread over its run as one burst of cpu_share x CHUNK_S seconds at the start of each
 # CHUNK_S; stopping the service cuts the burst in progress and cancels the rest (the energy ends at the stop).
 SERVICE_CHUNK_S = 60.0
+# ASSUMPTION (not in android-facts): each burst starts on its own timer, so a running service's work goes on in Doze;
+# only a burst in progress when deep Doze begins is frozen by the core, as any wakelock is (android-facts §1c). For a
+# foreground service this matches PowerManagerService keeping the wakelocks of processes at FOREGROUND_SERVICE or
+# above in Doze (from memory of the AOSP source, not re-read); for started and bound services it is generous. The
+# service holds no wakelock of its own between bursts: the CPU may suspend then.
 
 MODES = ("started", "bound", "foreground")
 #: Where the app makes the call: from its activity on screen, from the background (a periodic job, an alarm, a
