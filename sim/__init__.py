@@ -10,6 +10,7 @@ from sim.phone import Phone, RunTooLarge, run
 from sim.power import PROFILES, PowerProfile
 from sim.result import BatteryPoint, EnergyRow, Event, Result, StateSpan, WorkRecord
 from sim.scenario import PRESETS, App, Device, Scenario
+from sim.services import Service
 from sim.work import ImmediateWork, Mechanism, WorkHost, WorkItem
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "Result",
     "RunTooLarge",
     "Scenario",
+    "Service",
     "Session",
     "StateSpan",
     "WorkHost",

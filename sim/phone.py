@@ -1,7 +1,8 @@
 """The simulated phone: runs a Scenario in simpy and returns a Result (entry point `run`).
 
 The core keeps the clock, cancellable timers, the user's day, Doze, the radios, the CPU, the power ledger and the
-apps' processes; Android's system services (JobScheduler, AlarmManager) plug in through `SYSTEM_SERVICES` and the
+apps' processes; Android's system services (JobScheduler, AlarmManager, ActiveServices) plug in through
+`SYSTEM_SERVICES` and the
 ServiceHost interface (sim.service), and the core names none of them.
 """
 
@@ -30,6 +31,7 @@ from sim.restrictions import doze_blocks_work, network_blocks
 from sim.result import Result
 from sim.scenario import Scenario
 from sim.service import SystemService
+from sim.services import ActiveServices
 from sim.standby import AUTO, AppStandby
 from sim.work import Mechanism, WorkItem
 
@@ -49,7 +51,7 @@ class RunTooLarge(ValueError):
     """A scenario whose run would exceed the simulator's budget; the message names what made it large."""
 
 #: Android's system services plugged into every run, in the order they hear changes. Adding one is adding it here.
-SYSTEM_SERVICES: tuple[Callable[[Any], SystemService], ...] = (JobScheduler, AlarmManager)
+SYSTEM_SERVICES: tuple[Callable[[Any], SystemService], ...] = (JobScheduler, AlarmManager, ActiveServices)
 
 _Pending = tuple[float, str, WorkItem, str, "Callable[[WorkRecord], None] | None", str]
 
@@ -398,6 +400,16 @@ class Phone:
         the record says it was asked for at requested_s and what it waited for."""
         return self.start_work(requested_s, float(self.env.now), app, item.cpu_s, item.up_bytes, item.down_bytes,
                                mechanism, on_done, waited_for)
+
+    def keep_process(self, app: str, state: str, t: float, end_s: float) -> Callable[[float], None]:
+        """Keep the app's process in `state` from t to end_s with no CPU of its own (ServiceHost); a cold start is
+        booked as start_work books it. Returns a function that cuts the span at a later time."""
+        cold, piece = self.processes.acquire(app, state, t)
+        if cold > 0.0:
+            self.active.append((t, t + cold))
+            self.book("cpu.active", app, self._active_ma, t, t + cold)
+        self.processes.done(app, piece, end_s)
+        return lambda t1: self.processes.done(app, piece, max(t, t1))
 
     def start_work(
         self,

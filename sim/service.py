@@ -86,6 +86,12 @@ class ServiceHost(Protocol):
     def event(self, t_s: float, kind: str, app: str, detail: str) -> None: ...
 
     # work in an app's process
+    def keep_process(self, app: str, state: str, t: float, end_s: float) -> Callable[[float], None]:
+        """Keep the app's process in `state` (one of sim.processes.WORK_STATES) from t to end_s, starting it cold
+        if need be, with no CPU of its own (a service between its bursts of work); the returned function cuts the
+        span at a later time."""
+        ...
+
     def start_work(
         self,
         t_req: float,
