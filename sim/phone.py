@@ -2,8 +2,7 @@
 
 The core keeps the clock, cancellable timers, the user's day, Doze, the radios, the CPU, the power ledger and the
 apps' processes; Android's system services (JobScheduler, AlarmManager, ActiveServices) plug in through
-`SYSTEM_SERVICES` and the
-ServiceHost interface (sim.service), and the core names none of them.
+`SYSTEM_SERVICES` and the ServiceHost interface (sim.service), and the core names none of them.
 """
 
 from __future__ import annotations
