@@ -93,8 +93,8 @@ class Processes:
         if end_s > busy[app]:
             busy[app] = end_s
         elif old == busy[app] and end_s < old:  # (cut short: the latest end may be another piece's now)
-            busy[app] = max([end_s, *(float(p[1]) for p in self._pieces[app][-8:]  # type: ignore[arg-type]
-                                      if float(p[1]) < float("inf"))])  # type: ignore[arg-type]
+            ends = [float(p[1]) for p in self._pieces[app]]  # type: ignore[arg-type]  # (rare: a full scan)
+            busy[app] = max([end_s, *(e for e in ends if e < float("inf"))])
         if self._tracking:
             self._n += 1
             heapq.heappush(self._idle_at, (end_s, self._n, app))
@@ -122,7 +122,7 @@ class Processes:
         if app == self.top:
             return "top"
         best = ""
-        for start, end, state in self._pieces[app][-8:]:  # (only the newest pieces can still run)
+        for start, end, state in self._pieces[app]:  # (every piece: a service keeps a long one; O(pieces))
             if start <= t < end and (not best or _RANK[str(state)] > _RANK[best]):  # type: ignore[operator]
                 best = str(state)
         if best:

@@ -74,3 +74,16 @@ def test_the_cold_start_cost_is_an_assumption_the_reader_can_change():
     assert r.work[0].end_s == 107.0
     with pytest.raises(ValueError, match="process_cold_start_s=-1"):
         Assumptions(process_cold_start_s=-1)
+
+
+def test_the_state_of_a_process_follows_a_long_service_span_among_many_short_pieces():
+    from sim.processes import Processes
+
+    procs = Processes(["a"], cold_start_s=0.0, max_cached=32, event=lambda *args: None)
+    keep = procs.acquire("a", "foreground_service", 0.0)[1]
+    procs.done("a", keep, 10_000.0)
+    for i in range(20):  # short receiver work while the foreground service runs
+        _, piece = procs.acquire("a", "receiver", 100.0 + 10 * i)
+        procs.done("a", piece, 101.0 + 10 * i)
+    assert procs.state("a", 5_000.0) == "foreground_service"
+    assert procs.state("a", 10_001.0) == "cached"
