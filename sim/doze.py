@@ -174,13 +174,12 @@ class Doze:
     Approximations: the alarm-clock check (MIN_TIME_TO_ALARM) and quick Doze are not modelled.
     """
 
-    def __init__(self, host: DozeHost, timings: DozeTimings, api_level: int, alarm_hold_s: float) -> None:
+    def __init__(self, host: DozeHost, timings: DozeTimings, api_level: int) -> None:
         self.host = host
         self.t = timings
         self.deep_supported = api_level >= DOZE_API_LEVEL
         self.light_supported = api_level >= LIGHT_DOZE_API_LEVEL
         self.pre_idle_supported = self.light_supported and api_level <= LIGHT_PRE_IDLE_MAX_API_LEVEL
-        self.alarm_hold_s = alarm_hold_s
         self.deep = "active" if self.deep_supported else "unsupported"
         self.light = "active" if self.light_supported else "unsupported"
         self._deep_gen = 0

@@ -136,7 +136,7 @@ class Phone:
         self.wifi = Link(wifi_model(a.wifi_down_mbps, a.wifi_up_mbps), self.book, on=False)
         if dev.doze is not None and self.api_level < DOZE_API_LEVEL:
             self.notes.append(f"Doze arrives in API {DOZE_API_LEVEL}; the Doze timings given have no effect")
-        self.doze = Doze(self, dev.doze_timings, self.api_level, a.alarm_hold_s)
+        self.doze = Doze(self, dev.doze_timings, self.api_level)
         self.processes = Processes(self.apps, cold_start_s=a.process_cold_start_s, max_cached=MAX_CACHED_PROCESSES,
                                    event=self.event)
         self._deferred: dict[str, list[float]] = {}

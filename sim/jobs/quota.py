@@ -8,7 +8,7 @@ from typing import Any
 from sim.buckets import IN_QUOTA_BUFFER_S, MAX_EXECUTION_TIME_S, MAX_JOB_COUNT_PER_RATE_LIMITING_WINDOW, BucketQuota
 from sim.jobs.spec import QUOTA_COUNT_API_LEVEL, QUOTA_SESSION_API_LEVEL
 
-__all__ = ["EPS_S", "AppQuota", "back_in_quota", "extend", "shorten", "sync", "time_until_consumed", "used"]
+__all__ = ["EPS_S", "AppQuota", "back_in_quota", "extend", "sync", "time_until_consumed", "used"]
 
 EPS_S = 1e-3  # a millisecond: slack against rounding when comparing times and quota
 
@@ -59,14 +59,6 @@ def extend(qa: AppQuota, session: list[float], end: float) -> None:
         qa.max_end = max(qa.max_end, end)
         qa.total = qa.total + end - session[1]
         session[1] = end
-
-
-def shorten(qa: AppQuota, session: list[float], end: float) -> None:
-    """End one of the app's sessions at `end` (a run stopped before the time it had booked)."""
-    if end < session[1]:
-        qa.ver += 1
-        qa.total = qa.total - (session[1] - max(end, session[0]))
-        session[1] = max(end, session[0])
 
 
 def sync(qa: AppQuota, t: float) -> None:
