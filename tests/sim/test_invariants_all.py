@@ -12,29 +12,20 @@ from hypothesis import strategies as st
 from sim import (
     Alarm,
     App,
-    Day,
     Device,
     ImmediateWork,
     Job,
-    NetworkPeriod,
-    Period,
     RunTooLarge,
     Scenario,
     Service,
-    Session,
     run,
 )
 from sim.alarms.spec import ALARM_TYPES, CALLS, PERMISSIONS
 from sim.services.spec import FGS_TYPES, MODES, START_CONTEXTS
+from tests.sim.strategies import days
 
 H = 3600.0
 SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
-
-@st.composite
-def _spans(draw, n_max, horizon):
-    points = sorted(draw(st.lists(st.integers(0, int(horizon)), min_size=0, max_size=2 * n_max, unique=True)))
-    return [(float(a), float(b)) for a, b in zip(points[::2], points[1::2], strict=False) if b - a >= 1]
 
 
 @st.composite
@@ -66,14 +57,7 @@ def mechanisms(draw, horizon):
 @st.composite
 def scenarios(draw):
     horizon = draw(st.sampled_from([2 * H, 10 * H]))
-    day = Day(
-        screen=tuple(Session(a, b, draw(st.sampled_from([None, "a0", "a1"]))) for a, b in draw(_spans(3, horizon))),
-        charging=tuple(Period(a, b) for a, b in draw(_spans(1, horizon))),
-        moving=tuple(Period(a, b) for a, b in draw(_spans(1, horizon))),
-        network=tuple(NetworkPeriod(a, b, draw(st.sampled_from(["wifi", "cellular", "none"])))
-                      for a, b in draw(_spans(2, horizon))),
-        network_default=draw(st.sampled_from(["wifi", "cellular"])),
-    )
+    day = draw(days(horizon, screens=3, charges=1, networks=2))
     apps = tuple(
         App(f"a{i}", target_sdk=draw(st.sampled_from([25, 30, 31, 33, 34, 35])),
             bucket=draw(st.sampled_from(["active", "frequent", "rare", "auto"])), doze_exempt=draw(st.booleans()),

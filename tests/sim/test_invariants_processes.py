@@ -9,29 +9,17 @@ import itertools
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim import App, Day, Device, ImmediateWork, Job, NetworkPeriod, Period, Scenario, Session, run
+from sim import App, Device, ImmediateWork, Job, Scenario, run
+from tests.sim.strategies import days
 
 H = 3600.0
 SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @st.composite
-def _spans(draw, n_max, horizon):
-    points = sorted(draw(st.lists(st.integers(0, int(horizon)), min_size=0, max_size=2 * n_max, unique=True)))
-    return [(float(a), float(b)) for a, b in zip(points[::2], points[1::2], strict=False)]
-
-
-@st.composite
 def scenarios(draw):
     horizon = draw(st.sampled_from([2 * H, 8 * H]))
-    day = Day(
-        screen=tuple(Session(a, b, draw(st.sampled_from([None, "a0", "a1"]))) for a, b in draw(_spans(4, horizon))),
-        charging=tuple(Period(a, b) for a, b in draw(_spans(2, horizon))),
-        moving=tuple(Period(a, b) for a, b in draw(_spans(1, horizon))),
-        network=tuple(NetworkPeriod(a, b, draw(st.sampled_from(["wifi", "cellular", "none"])))
-                      for a, b in draw(_spans(4, horizon))),
-        network_default=draw(st.sampled_from(["wifi", "cellular"])),
-    )
+    day = draw(days(horizon))
     apps = []
     for i in range(draw(st.integers(1, 5))):
         work = []
