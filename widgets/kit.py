@@ -14,6 +14,7 @@ import contextvars
 import copy
 import csv
 import io
+import itertools
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -94,6 +95,7 @@ METRICS: tuple[tuple[str, str, str, str, str], ...] = (
     ("radio_promotions", "Radio promotions", "", ",.0f", "lower"),
     ("cell_radio_s_per_run", "Cell radio on, per work run", "s", ",.2f", "lower"),
     ("wakeups_per_run", "Wakeups, per work run", "", ",.2f", "lower"),
+    ("oldest_data_min", "Oldest the data gets", "min", ",.0f", "lower"),
 )
 
 #: Metrics computed from two summary keys (numerator / denominator): a fair comparison of runs that did different
@@ -102,6 +104,25 @@ DERIVED_METRICS: dict[str, tuple[str, str]] = {
     "cell_radio_s_per_run": ("cell_radio_active_s", "work_runs"),
     "wakeups_per_run": ("wakeups", "work_runs"),
 }
+
+
+def oldest_data_min(result: Any) -> float:
+    """How old an app's data gets: the longest time, in minutes, from the end of one of its work runs that moved
+    data to the end of the next (or to the end of the run), over all apps. The cost batching hides."""
+    ends: dict[str, list[float]] = {}
+    for w in result.work:
+        if w.end_s > w.start_s and (w.down_bytes or w.up_bytes):
+            ends.setdefault(w.app, []).append(w.end_s)
+    worst = 0.0
+    for times in ends.values():
+        times.sort()
+        edges = [*times, float(result.scenario.duration_s)]
+        worst = max(worst, *(b - a for a, b in itertools.pairwise(edges)))
+    return worst / 60.0 if ends else float("nan")
+
+
+#: Metrics computed from the whole result rather than its summary.
+RESULT_METRICS: dict[str, Any] = {"oldest_data_min": oldest_data_min}
 
 
 #: The most battery samples one run may give a chart: a 28-day run at the default 5-minute step gives 8,065.
@@ -529,7 +550,8 @@ def energy_chart(runs: Runs, where: str | None, *, by: str = "component", title:
 
 
 DEFAULT_METRICS = tuple(m[0] for m in METRICS
-                        if not m[0].endswith(("_runs", "_per_run")) and m[0] != "radio_promotions")
+                        if not m[0].endswith(("_runs", "_per_run"))
+                        and m[0] not in ("radio_promotions", "oldest_data_min"))
 
 
 def metric_value(summary: dict[str, float], key: str) -> float:
@@ -561,7 +583,7 @@ def _metric_label(label: str, unit: str) -> str:
 def metric_rows(result: Any, keys: Sequence[str] | None = None) -> list[dict[str, Any]]:
     rows = []
     for order, (key, label, unit, fmt, _better) in enumerate(_metrics(keys)):
-        value = metric_value(result.summary, key)
+        value = RESULT_METRICS[key](result) if key in RESULT_METRICS else metric_value(result.summary, key)
         rows.append({"order": order, "metric": _metric_label(label, unit), "value": value,
                      "text": "n/a" if math.isnan(value) else f"{value:{fmt}}"})
     return rows
