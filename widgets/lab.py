@@ -15,7 +15,10 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-import altair as alt
+try:
+    import altair as alt
+except ModuleNotFoundError:  # in the reader's browser (widgets.live): nothing is drawn there
+    from widgets._absent import altair as alt
 
 import sim
 from widgets.controls import Control, _controls, grid, show, validate_values
@@ -41,9 +44,9 @@ _SIDE = Control("side", "Side", "choice", "A", options=("A", "B"))
 
 
 #: A figure draws one or more charts from runs, showing the run(s) that ``where`` selects.
-Figure = Callable[[Runs, "str | None"], alt.TopLevelMixin]
+Figure = Callable[[Runs, "str | None"], "alt.TopLevelMixin"]
 #: A figure that sets two choices side by side: (runs, where_a, where_b, label_a, label_b).
-Comparison = Callable[[Runs, "str | None", "str | None", str, str], alt.TopLevelMixin]
+Comparison = Callable[[Runs, "str | None", "str | None", str, str], "alt.TopLevelMixin"]
 
 
 class Lab:
