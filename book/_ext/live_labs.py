@@ -1,0 +1,159 @@
+"""Run the labs live in the reader's browser: vendor Pyodide, simpy and the simulator into the site, no CDN.
+
+Each lab's static twin carries its live spec (``widgets.lab.Lab.live_spec``) and a "Run live in your browser" bar.
+On pages that have a lab, this extension adds a small script (``live/live.js``) that wakes the bar up; nothing else
+is fetched until the reader clicks. At the end of the build it writes into ``_static/backstage/live/``:
+
+* ``pyodide/``: the Pyodide core (CPython compiled to WebAssembly and its standard library) from the npm package
+  ``pyodide`` at the version pinned below, fetched with ``npm pack`` into ``_build/.live-cache/`` the first time and
+  checked against the registry's published sha512;
+* ``wheels/``: simpy's wheel, re-packed from the installed distribution the build itself ran (the same version);
+* ``backstage.zip``: the project's pure-Python parts (``sim/`` and ``widgets/``, sources only);
+* ``worker.js`` (the Web Worker that boots Pyodide) and ``files.json`` (sizes, for the progress bar);
+* ``THIRD-PARTY.txt``: what was vendored, at which version, under which licence.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import hashlib
+import importlib.metadata
+import io
+import json
+import shutil
+import subprocess
+import tarfile
+import zipfile
+from pathlib import Path
+
+from sphinx.application import Sphinx
+
+PYODIDE_VERSION = "0.27.7"
+#: The npm registry's dist.integrity for pyodide@0.27.7 (`npm view pyodide@0.27.7 dist.integrity`).
+PYODIDE_INTEGRITY = "sha512-RUSVJlhQdfWfgO9hVHCiXoG+nVZQRS5D9FzgpLJ/VcgGBLSAKoPL8kTiOikxbHQm1kRISeWUBdulEgO26qpSRA=="
+#: The core's files the browser loads (no source maps, type declarations or the REPL page).
+PYODIDE_FILES = ("pyodide.js", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json",
+                 "package.json")
+PYTHON_PACKAGES = ("sim", "widgets")  # the project's parts the browser runs (standard library and simpy only)
+
+LIVE_DIR = "backstage/live"  # relative to the site's _static/
+SCRIPT = f"{LIVE_DIR}/live.js"
+CSS = f"{LIVE_DIR}/live.css"
+HERE = Path(__file__).parent / "live"
+_LIVE_PAGES: dict[int, set[str]] = {}  # per Sphinx application: the pages that have a lab
+
+
+def _page_has_lab(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: object) -> None:
+    if "backstage-live-spec" in context.get("body", ""):
+        app.add_js_file(SCRIPT, priority=995, defer="defer")
+        app.add_css_file(CSS)
+        _LIVE_PAGES.setdefault(id(app), set()).add(pagename)
+
+
+def _pyodide_tarball(root: Path) -> Path:
+    """The pinned npm package, from the cache or fetched with ``npm pack``; RuntimeError if it cannot be had or
+    does not match the pinned integrity."""
+    cache = root / "_build" / ".live-cache"
+    tarball = cache / f"pyodide-{PYODIDE_VERSION}.tgz"
+    if not tarball.exists():
+        cache.mkdir(parents=True, exist_ok=True)
+        npm = shutil.which("npm")
+        if npm is None:
+            raise RuntimeError("live labs: npm is needed once to fetch the Pyodide core (`npm pack "
+                               f"pyodide@{PYODIDE_VERSION}`); install Node 20")
+        done = subprocess.run([npm, "pack", f"pyodide@{PYODIDE_VERSION}", "--silent", "--pack-destination",
+                               str(cache)], capture_output=True, text=True, timeout=600)
+        if done.returncode != 0 or not tarball.exists():
+            raise RuntimeError(f"live labs: `npm pack pyodide@{PYODIDE_VERSION}` failed: {done.stderr.strip()}")
+    digest = "sha512-" + base64.b64encode(hashlib.sha512(tarball.read_bytes()).digest()).decode()
+    if digest != PYODIDE_INTEGRITY:
+        tarball.unlink()
+        raise RuntimeError(f"live labs: {tarball.name} does not match the pinned integrity ({digest}); removed, "
+                           "build again to fetch it anew")
+    return tarball
+
+
+def _write_pyodide(tarball: Path, out: Path) -> dict[str, str]:
+    out.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(tarball) as tar:
+        for name in PYODIDE_FILES:
+            member = tar.extractfile(f"package/{name}")
+            if member is None:
+                raise RuntimeError(f"live labs: {tarball.name} has no {name}")
+            (out / name).write_bytes(member.read())
+    package = json.loads((out / "package.json").read_text(encoding="utf-8"))
+    return {"version": package["version"], "license": package.get("license", "?")}
+
+
+def _simpy_wheel(out: Path) -> tuple[str, dict[str, str]]:
+    """simpy as a wheel, re-packed from the installed distribution (the version the book's figures ran)."""
+    dist = importlib.metadata.distribution("simpy")
+    name = f"simpy-{dist.version}-py3-none-any.whl"
+    info = f"simpy-{dist.version}.dist-info"
+    keep = [f for f in dist.files or [] if not str(f).startswith(info) or f.name in ("METADATA", "WHEEL")
+            or "licenses" in str(f) or f.name in ("LICENSE", "LICENSE.rst", "LICENSE.txt", "top_level.txt")]
+    keep = [f for f in keep if "__pycache__" not in str(f) and f.name != "RECORD"]
+    record = io.StringIO()
+    writer = csv.writer(record, lineterminator="\n")
+    out.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(out / name, "w", zipfile.ZIP_DEFLATED) as whl:
+        for f in sorted(keep, key=str):
+            data = Path(dist.locate_file(f)).read_bytes()
+            whl.writestr(str(f), data)
+            digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+            writer.writerow([str(f), f"sha256={digest}", len(data)])
+        writer.writerow([f"{info}/RECORD", "", ""])
+        whl.writestr(f"{info}/RECORD", record.getvalue())
+    licence = dist.metadata.get("License-Expression") or dist.metadata.get("License") or "?"
+    return name, {"version": dist.version, "license": licence}
+
+
+def _project_zip(root: Path, out: Path) -> None:
+    """``sim/`` and ``widgets/`` as the browser imports them: Python sources and py.typed, nothing else."""
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for package in PYTHON_PACKAGES:
+            for path in sorted((root / package).rglob("*")):
+                if path.is_file() and path.suffix in (".py", ".typed") and "__pycache__" not in path.parts:
+                    zf.write(path, path.relative_to(root).as_posix())
+
+
+THIRD_PARTY = """Backstage runs its simulator live in your browser with these parts, served from this site:
+
+Pyodide {pyodide[version]} (https://pyodide.org, the npm package "pyodide"): licence {pyodide[license]}.
+  It contains CPython (Python Software Foundation License) and its standard library.
+simpy {simpy[version]} (https://gitlab.com/team-simpy/simpy): licence {simpy[license]}.
+Backstage's own sim/ and widgets/ packages: licence MIT (this book's licence).
+
+The charts use Vega, Vega-Lite and vega-embed (BSD-3-Clause), served from _static/backstage/vega-bundle.js.
+"""
+
+
+def _vendor(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    if not _LIVE_PAGES.get(id(app)):
+        return  # no lab in this book: nothing to run live
+    root = Path(app.confdir)
+    live = Path(app.outdir) / "_static" / LIVE_DIR
+    if live.exists():
+        shutil.rmtree(live)
+    pyodide = _write_pyodide(_pyodide_tarball(root), live / "pyodide")
+    wheel, simpy = _simpy_wheel(live / "wheels")
+    _project_zip(root, live / "backstage.zip")
+    for name in ("live.js", "worker.js", "live.css"):
+        shutil.copy(HERE / name, live / name)
+    (live / "THIRD-PARTY.txt").write_text(THIRD_PARTY.format(pyodide=pyodide, simpy=simpy), encoding="utf-8")
+    downloads = [f"pyodide/{n}" for n in ("pyodide.js", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip",
+                                          "pyodide-lock.json")] + [f"wheels/{wheel}", "backstage.zip"]
+    files = {p: (live / p).stat().st_size for p in downloads}
+    (live / "files.json").write_text(json.dumps({
+        "pyodide": pyodide["version"], "simpy_wheel": f"wheels/{wheel}", "project": "backstage.zip",
+        "files": files, "total_bytes": sum(files.values()),
+    }, indent=1), encoding="utf-8")
+
+
+def setup(app: Sphinx) -> dict[str, object]:
+    app.connect("html-page-context", _page_has_lab)
+    app.connect("build-finished", _vendor)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
