@@ -164,8 +164,8 @@
       var value;
       if (c.kind === "range") {
         value = Number(input.value);
-        var shown = input.parentNode.querySelector(".vega-bind-value");
-        if (shown) { shown.textContent = input.value; }
+        var shown = input.nextElementSibling;  // Vega's label of the range's value
+        if (shown && shown.tagName === "SPAN") { shown.textContent = input.value; }
       } else if (c.kind === "toggle") {
         value = Boolean(input.checked);
       } else {
