@@ -27,7 +27,8 @@ from typing import Any
 import sim
 from widgets.rows import Recipe, csv_text, keyed_rows
 
-__all__ = ["SPEC_VERSION", "check_values", "live_step", "run", "separated_keys", "update"]
+__all__ = ["SPEC_VERSION", "check_exercise", "check_values", "handle", "live_step", "run", "separated_keys",
+           "update"]
 
 #: The shape of the live spec a lab records at build time; the browser refuses another.
 SPEC_VERSION = 1
@@ -168,10 +169,26 @@ def update(spec: Mapping[str, Any], values: Mapping[str, Any]) -> dict[str, Any]
             "ms": round(1000 * (time.perf_counter() - t0), 1)}
 
 
+def check_exercise(module: str, name: str, source: str) -> dict[str, Any]:
+    """The chapter's checker on the answer the reader typed (Python source): the verdict, and its HTML as the
+    kernel shows it."""
+    from widgets.exercises import Exercises
+
+    chapter = importlib.import_module(module)
+    found = [v for v in vars(chapter).values() if isinstance(v, Exercises) and name in v]
+    if not found:
+        return {"ok": False, "error": f"exercise {name!r} is not in {module}"}
+    verdict = found[0].check_source(name, source)
+    return {"ok": True, "correct": verdict.correct, "message": verdict.message, "html": verdict._repr_html_()}
+
+
 def handle(request: str) -> str:
     """The Web Worker's entry: a JSON request ``{"spec": ..., "values": ...}`` in, ``update``'s answer as JSON out,
-    each dataset's CSV given as ``tables`` (a header, then rows of strings, as Vega reads CSV)."""
+    each dataset's CSV given as ``tables`` (a header, then rows of strings, as Vega reads CSV); or an exercise's
+    ``{"module": ..., "exercise": name, "source": the reader's answer}``, judged by ``check_exercise``."""
     message = json.loads(request)
+    if "exercise" in message:
+        return json.dumps(check_exercise(message["module"], message["exercise"], message["source"]))
     answer = update(message["spec"], message["values"])
     if "data" in answer:  # each dataset as the chart's CSV reader gives it: a header, then rows of strings
         answer["tables"] = {name: list(csv.reader(io.StringIO(text))) for name, text in answer.pop("data").items()}

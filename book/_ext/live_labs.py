@@ -45,7 +45,8 @@ _LIVE_PAGES: dict[int, set[str]] = {}  # per Sphinx application: the pages that 
 
 
 def _page_has_lab(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: object) -> None:
-    if "backstage-live-spec" in context.get("body", ""):
+    body = context.get("body", "")
+    if "backstage-live-spec" in body or "backstage-exercise" in body:
         app.add_js_file(SCRIPT, priority=995, defer="defer")
         app.add_css_file(CSS)
         _LIVE_PAGES.setdefault(id(app), set()).add(pagename)

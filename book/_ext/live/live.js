@@ -67,13 +67,84 @@
     return current.ready;
   }
 
-  function simulate(spec, values) {
+  function ask(payload) {
     return new Promise(function (resolve) {
       var id = nextId++;
       waiting[id] = resolve;
-      worker.w.postMessage({type: "run", id: id, spec: spec, values: values});
+      worker.w.postMessage({type: "run", id: id, payload: payload});
     });
   }
+
+  function simulate(spec, values) { return ask({spec: spec, values: values}); }
+
+  // Shows the worker's start on one box's progress bar and status line.
+  function progressOn(box) {
+    var progress = box.querySelector(".backstage-live-progress");
+    var say = function (text) { box.querySelector(".backstage-live-status").textContent = text; };
+    progress.hidden = false;
+    say("Downloading Python for your browser…");
+    return function (m) {
+      if (m.stage === "download") {
+        progress.max = m.total;
+        progress.value = m.loaded;
+        say("Downloading Python for your browser: " + (m.loaded / MB).toFixed(1) + " of " +
+            (m.total / MB).toFixed(1) + " MB (once; your browser keeps it).");
+      } else {
+        progress.removeAttribute("value");  // indeterminate
+        say(m.stage === "boot" ? "Starting Python…" : "Installing the simulator…");
+      }
+    };
+  }
+
+  function failureText(failure) {
+    var memory = failure && failure.kind === "memory";
+    return memory ? "this browser ran out of memory starting Python; close other tabs and try again."
+      : "Python could not start in this browser (" + ((failure && failure.message) || failure) + ").";
+  }
+
+  // An exercise: the reader's answer (Python source) judged by the chapter's checker in the worker.
+  function Exercise(box) {
+    this.box = box;
+    this.button = box.querySelector(".backstage-live-button");
+    this.status = box.querySelector(".backstage-live-status");
+    this.answer = box.querySelector(".backstage-answer");
+    this.verdict = box.querySelector(".backstage-exercise-verdict");
+    this.button.disabled = false;
+    this.button.addEventListener("click", this.check.bind(this));
+    box.backstageExercise = this;
+  }
+
+  Exercise.prototype.check = function () {
+    var ex = this, box = ex.box;
+    var why = unsupported();
+    if (why) {
+      ex.status.textContent = "Run the cell in JupyterLab instead: " + why + ".";
+      box.classList.add("backstage-live-failed");
+      return;
+    }
+    ex.button.disabled = true;
+    var started = performance.now();
+    startWorker(progressOn(box)).then(function () {
+      box.querySelector(".backstage-live-progress").hidden = true;
+      ex.status.textContent = "Checking…";
+      return ask({module: box.dataset.module, exercise: box.dataset.exercise, source: ex.answer.value});
+    }).then(function (answer) {
+      box.classList.toggle("backstage-live-failed", !answer.ok);
+      if (!answer.ok) {
+        ex.status.textContent = answer.error;
+      } else {
+        ex.verdict.innerHTML = answer.html;  // the checker's own HTML (its message escaped in Python)
+        ex.status.textContent = "Checked in your browser in " + Math.round(performance.now() - started) + " ms.";
+        box.dataset.checks = String(Number(box.dataset.checks || 0) + 1);
+      }
+    }, function (failure) {
+      box.querySelector(".backstage-live-progress").hidden = true;
+      box.classList.add("backstage-live-failed");
+      ex.status.textContent = "Not checked: " + failureText(failure);
+    }).then(function () {
+      ex.button.disabled = false;
+    });
+  };
 
   function Lab(box) {
     this.box = box;
@@ -116,19 +187,7 @@
     var clicked = performance.now();
     lab.button.disabled = true;
     lab.button.textContent = "Starting…";
-    lab.progress.hidden = false;
-    lab.say("Downloading Python for your browser…");
-    startWorker(function (m) {
-      if (m.stage === "download") {
-        lab.progress.max = m.total;
-        lab.progress.value = m.loaded;
-        lab.say("Downloading Python for your browser: " + (m.loaded / MB).toFixed(1) + " of " +
-                (m.total / MB).toFixed(1) + " MB (once; your browser keeps it).");
-      } else {
-        lab.progress.removeAttribute("value");  // indeterminate
-        lab.say(m.stage === "boot" ? "Starting Python…" : "Installing the simulator…");
-      }
-    }).then(function () {
+    startWorker(progressOn(lab.box)).then(function () {
       return lab.view();
     }).then(function (view) {
       lab.goLive(view, clicked);
@@ -136,10 +195,7 @@
       lab.progress.hidden = true;
       lab.button.textContent = "Run live in your browser";
       lab.button.disabled = false;
-      var memory = failure && failure.kind === "memory";
-      lab.say("The figure stays the precomputed one: " + (memory
-        ? "this browser ran out of memory starting Python; close other tabs and try again."
-        : "Python could not start in this browser (" + ((failure && failure.message) || failure) + ")."), true);
+      lab.say("The figure stays the precomputed one: " + failureText(failure), true);
     });
   };
 
@@ -242,6 +298,9 @@
       if (box.querySelector("script.backstage-live-spec") && !box.backstageLab) {
         record.labs.push(new Lab(box));
       }
+    });
+    document.querySelectorAll(".backstage-exercise").forEach(function (box) {
+      if (!box.backstageExercise) { new Exercise(box); }
     });
   }
 

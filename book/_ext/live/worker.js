@@ -2,7 +2,7 @@
  *
  * "boot": fetch the Pyodide core, simpy's wheel and the project's zip from this site (reporting the bytes, for the
  * page's progress bar), start Pyodide, unpack the two archives and import widgets.live. "run": one lab's values in,
- * its datasets out (widgets/live.py). Nothing is fetched from anywhere but this site. See book/_ext/live_labs.py.
+ * its datasets out, or an exercise's answer in, its verdict out (widgets/live.py, handle). Nothing is fetched from anywhere but this site. See book/_ext/live_labs.py.
  */
 "use strict";
 
@@ -64,7 +64,7 @@ function run(message) {
   var t0 = performance.now();
   var answer;
   try {
-    answer = JSON.parse(handle(JSON.stringify({spec: message.spec, values: message.values})));
+    answer = JSON.parse(handle(JSON.stringify(message.payload)));
   } catch (error) {
     var lines = String(error && error.message || error).trim().split("\n");
     answer = {ok: false, internal: true, error: "the simulator failed in the browser: " + lines[lines.length - 1]};
