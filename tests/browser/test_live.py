@@ -72,3 +72,21 @@ def test_without_webassembly_the_lab_stays_precomputed_and_says_why(page: Page, 
     assert box.locator(".backstage-live-button").is_disabled()
     assert box.locator("svg").first.inner_html() == before and box.locator("svg").first.is_visible()
     assert report.outside_requests == []
+
+
+def test_an_exercise_answered_wrong_then_right_in_the_browser_gets_the_kernels_verdicts(page: Page,
+                                                                                        site_url: str) -> None:
+    report = check_page(page, site_url + "book/scheduled-jobs.html")
+    assert not report.problems()
+    box = page.locator(".backstage-exercise[data-exercise='unmetered']")
+    exercise = chapter.EXERCISES["unmetered"]
+    for n, (source, word) in enumerate(((exercise.wrong[0], "Not yet"), (exercise.solution, "Correct")), start=1):
+        box.locator("textarea").fill(source)
+        box.locator(".backstage-live-button").click()
+        page.wait_for_function("([b, n]) => Number(b.dataset.checks || 0) >= n", arg=[box.element_handle(), n],
+                               timeout=LIVE_TIMEOUT_MS)
+        shown = box.locator(".backstage-exercise-verdict").inner_text()
+        kernel = chapter.EXERCISES.check("unmetered", chapter.EXERCISES.evaluate(source))
+        assert word in shown and kernel.message in shown, shown
+    box.screenshot(path=str(SCREENSHOTS / "live-exercise.png"))
+    assert report.outside_requests == [] and report.failed_requests == [] and report.console_errors == []
