@@ -22,6 +22,7 @@ import hashlib
 import importlib.metadata
 import io
 import json
+import os
 import shutil
 import subprocess
 import tarfile
@@ -111,13 +112,39 @@ def _simpy_wheel(out: Path) -> tuple[str, dict[str, str]]:
     return name, {"version": dist.version, "license": licence}
 
 
-def _project_zip(root: Path, out: Path) -> None:
-    """``sim/`` and ``widgets/`` as the browser imports them: Python sources and py.typed, nothing else."""
+def _project_zip(root: Path, out: Path, *, student: bool = False) -> None:
+    """``sim/`` and ``widgets/`` as the browser imports them: Python sources and py.typed, nothing else. In the
+    student edition the chapters' exercises lose their solutions, explanations and likely wrong answers here too
+    (the browser needs only their checkers)."""
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
         for package in PYTHON_PACKAGES:
             for path in sorted((root / package).rglob("*")):
-                if path.is_file() and path.suffix in (".py", ".typed") and "__pycache__" not in path.parts:
-                    zf.write(path, path.relative_to(root).as_posix())
+                if not path.is_file() or path.suffix not in (".py", ".typed") or "__pycache__" in path.parts:
+                    continue
+                name = path.relative_to(root).as_posix()
+                if student and path.suffix == ".py" and "Exercise(" in path.read_text(encoding="utf-8"):
+                    zf.writestr(name, without_solutions(path.read_text(encoding="utf-8")))
+                else:
+                    zf.write(path, name)
+
+
+#: What an Exercise(...) keeps out of the student edition, and what stands in its place (a valid expression).
+_SOLUTION_FIELDS = {"solution": "...", "explain": "", "wrong": ()}
+
+
+def without_solutions(source: str) -> str:
+    """A module's source with every ``Exercise(...)``'s solution, explanation and wrong answers blanked."""
+    import ast
+
+    tree = ast.parse(source)
+    for node in ast.walk(tree):
+        func = getattr(node, "func", None)
+        if isinstance(node, ast.Call) and getattr(func, "id", getattr(func, "attr", None)) == "Exercise":
+            for keyword in node.keywords:
+                if keyword.arg in _SOLUTION_FIELDS:
+                    keyword.value = ast.Constant(_SOLUTION_FIELDS[keyword.arg]) \
+                        if keyword.arg != "wrong" else ast.Tuple(elts=[], ctx=ast.Load())
+    return ast.unparse(tree) + "\n"
 
 
 # Run by Node at build time with the vendored Pyodide itself: compiles the project's modules to bytecode for
@@ -187,7 +214,7 @@ def _vendor(app: Sphinx, exception: Exception | None) -> None:
         shutil.rmtree(live)
     pyodide = _write_pyodide(_pyodide_tarball(root), live / "pyodide")
     wheel, simpy = _simpy_wheel(live / "wheels")
-    _project_zip(root, live / "backstage.zip")
+    _project_zip(root, live / "backstage.zip", student=os.environ.get("BACKSTAGE_STUDENT", "") == "1")
     _compile_for_pyodide(live / "pyodide", live / "backstage.zip")
     for name in ("live.js", "worker.js", "live.css"):
         shutil.copy(HERE / name, live / name)

@@ -103,10 +103,13 @@ def _requests() -> list[dict[str, Any]]:
     return out
 
 
-def test_the_browser_package_runs_every_lab_with_the_standard_library_and_simpy_only(tmp_path: Path) -> None:
-    # The zip the site serves, imported in a fresh interpreter where every other package is blocked.
+@pytest.mark.parametrize("student", [False, True], ids=["book", "student edition"])
+def test_the_browser_package_runs_every_lab_with_the_standard_library_and_simpy_only(tmp_path: Path,
+                                                                                     student: bool) -> None:
+    # The zip the site serves, imported in a fresh interpreter where every other package is blocked; the student
+    # edition's zip has no solutions, and judges the answers the same.
     zpath = tmp_path / "backstage.zip"
-    live_labs._project_zip(ROOT, zpath)
+    live_labs._project_zip(ROOT, zpath, student=student)
     names = zipfile.ZipFile(zpath).namelist()
     assert all(n.split("/")[0] in ("sim", "widgets") and n.endswith((".py", ".typed")) for n in names), names
     wheel, _ = live_labs._simpy_wheel(tmp_path)
@@ -281,3 +284,20 @@ def test_on_the_built_page_a_verdict_carries_the_answer_box(monkeypatch: pytest.
     assert "Check in your browser" in page
     monkeypatch.delenv("BACKSTAGE_STATIC")
     assert type(exercises.check(name, None)) is not PageVerdict
+
+
+def test_the_student_editions_zip_gives_no_answer_away(tmp_path: Path) -> None:
+    zpath = tmp_path / "backstage.zip"
+    live_labs._project_zip(ROOT, zpath, student=True)
+    with zipfile.ZipFile(zpath) as zf:
+        text = "\n".join(zf.read(n).decode() for n in zf.namelist() if n.endswith(".py"))
+    for _module, exercises in EXERCISES:
+        for name, exercise in exercises.items():
+            assert exercise.solution.splitlines()[0] not in text, name
+            assert not exercise.explain or exercise.explain.split(". ")[0][:60] not in text, name
+            assert all(source not in text for source in exercise.wrong), name
+    full = tmp_path / "full.zip"
+    live_labs._project_zip(ROOT, full)
+    with zipfile.ZipFile(full) as zf:  # the search means something: the book's own zip has them
+        assert any(exercise.solution.splitlines()[0] in zf.read(f"{m.replace('.', '/')}.py").decode()
+                   for m, exercises in EXERCISES for exercise in exercises.values())
