@@ -304,3 +304,15 @@ def test_the_student_editions_zip_gives_no_answer_away(tmp_path: Path) -> None:
             # as the student edition's own test searches its pages (tests/book/test_student_edition.py)
             assert f"answer = {exercise.solution}".splitlines()[0] not in text, name
             assert not exercise.explain or exercise.explain.split(". ")[0][:60] not in text, name
+
+
+def test_on_the_built_page_a_lab_carries_its_live_spec_and_the_run_live_bar(monkeypatch: pytest.MonkeyPatch) -> None:
+    lab = LABS["scheduled_jobs.fleet_lab"]
+    monkeypatch.setenv("BACKSTAGE_STATIC", "1")
+    page = lab._repr_mimebundle_()["text/html"]
+    opening = '<script type="application/json" class="backstage-live-spec">'
+    assert page.startswith('<div class="backstage-lab"') and opening in page
+    data = page.split(opening, 1)[1].split("</script>", 1)[0]
+    assert "</" not in data  # the JSON cannot close its script element early
+    assert json.loads(data) == json.loads(json.dumps(lab.live_spec()))
+    assert "Run live in your browser" in page and "altair-viz-" in page  # the bar, then the static twin
