@@ -46,6 +46,7 @@
           current.listeners.forEach(function (f) { f(m); });
         } else if (m.type === "ready") {
           record.boot = Object.assign({total_ms: performance.now() - started}, m.timings);
+          record.pyodide = m.pyodide;
           resolve(m);
         } else if (m.type === "failed") {
           reject(m);
@@ -166,6 +167,16 @@
   Lab.prototype.say = function (text, error) {
     this.status.textContent = text;
     this.box.classList.toggle("backstage-live-failed", Boolean(error));
+  };
+
+  // What runs it, and under which licences (THIRD-PARTY.txt, written by the build).
+  Lab.prototype.credit = function () {
+    if (this.box.querySelector(".backstage-live-credit")) { return; }
+    var link = document.createElement("a");
+    link.className = "backstage-live-credit";
+    link.href = BASE + "THIRD-PARTY.txt";
+    link.textContent = "Python in the browser: Pyodide " + (record.pyodide || "") + ", served by this site (licences)";
+    this.status.parentNode.appendChild(link);
   };
 
   Lab.prototype.view = function () {
@@ -290,6 +301,7 @@
       lab.say("Live: the simulator ran in your browser; this redraw took " + Math.round(ms) + " ms. " +
               "Every control now re-runs it" + (lab.spec.controls.some(function (c) { return c.kind === "range"; })
                 ? ", and sliders take any value between their marks." : "."));
+      lab.credit();
     });
   };
 
