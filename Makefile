@@ -1,4 +1,5 @@
-# Backstage: every target sets up what it needs, from a machine with Python 3.11, Node 20 and apt.
+# Backstage: every target sets up what it needs, from a machine with Python 3.11, Node 20 and apt (npm fetches the
+# Pyodide core for the live labs once, into _build/.live-cache: book/_ext/live_labs.py).
 #   make book    build the book strictly into _build/html
 #   make test    lint, unit tests, strict book build, browser tests of the built site
 # See README.md for the rest.
@@ -104,7 +105,7 @@ browser: $(VENV)/.dev-deps $(CHROMIUM)  ## the built site in headless Chromium, 
 	@test -f $(HTML)/index.html || { echo "No built book in $(HTML): run make book first"; exit 1; }
 	$(BIN)/python -m pytest -m browser
 
-bench: $(VENV)/.dev-deps $(CHROMIUM) book  ## performance figures: simulator, labs, page weight (printed, not asserted)
+bench: $(VENV)/.dev-deps $(CHROMIUM) book  ## performance figures: simulator, labs, page weight, live labs (printed)
 	$(BIN)/python bench/bench_sim.py
 	@echo
 	$(BIN)/python bench/bench_scale.py
@@ -112,6 +113,8 @@ bench: $(VENV)/.dev-deps $(CHROMIUM) book  ## performance figures: simulator, la
 	$(BIN)/python bench/bench_lab.py
 	@echo
 	$(BIN)/python bench/bench_pages.py
+	@echo
+	$(BIN)/python bench/bench_live.py
 
 clean:  ## remove the built book and caches (keeps .venv)
 	rm -rf _build .pytest_cache .ruff_cache .mypy_cache .hypothesis

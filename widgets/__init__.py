@@ -5,6 +5,7 @@ from widgets.charts import android_history_chart
 from widgets.controls import Control, ControlSpecError
 from widgets.lab import Lab, Runs, static_mode
 
-theme.enable()
+if theme.alt:  # Altair is absent in the reader's browser (widgets.live), where nothing is drawn
+    theme.enable()
 
 __all__ = ["Control", "ControlSpecError", "Lab", "Runs", "android_history_chart", "kit", "static_mode", "theme"]

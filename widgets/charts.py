@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-import altair as alt
-import pandas as pd
+try:
+    import altair as alt
+    import pandas as pd
+except ModuleNotFoundError:  # in the reader's browser (widgets.live): nothing is drawn there
+    from widgets._absent import altair as alt
+    from widgets._absent import pandas as pd
 
 from sim import history
 from widgets.theme import COLUMN_WIDTH_PX

@@ -10,7 +10,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-import altair as alt
+try:
+    import altair as alt
+except ModuleNotFoundError:  # in the reader's browser (widgets.live): nothing is drawn there
+    from widgets._absent import altair as alt
 
 __all__ = ["KINDS", "MAX_GRID_POINTS", "MAX_RANGE_POINTS", "Control", "ControlSpecError", "grid", "validate_values"]
 

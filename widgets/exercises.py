@@ -26,11 +26,12 @@ accepted, each wrong answer is refused with a hint that does not state the solut
 from __future__ import annotations
 
 import html
+import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Exercise", "Exercises", "Solution", "Verdict", "WrongAnswerType", "require"]
+__all__ = ["Exercise", "Exercises", "PageVerdict", "Solution", "Verdict", "WrongAnswerType", "require"]
 
 
 class WrongAnswerType(TypeError):
@@ -152,13 +153,62 @@ class Exercises(Mapping[str, Exercise]):
         return eval(source, dict(self._namespace))  # the chapter's own source, never the reader's
 
     def check(self, name: str, answer: Any) -> Verdict:
-        """Judge ``answer`` to the exercise ``name``."""
+        """Judge ``answer`` to the exercise ``name``. While the book is built, the verdict shown on the page also
+        carries an answer box that runs this checker in the reader's browser (widgets/live.py)."""
+        verdict = self[name].check(answer)
+        if os.environ.get(STATIC_ENV, "") == "1":
+            return PageVerdict(verdict.correct, verdict.message, module=str(self._namespace.get("__name__", "")),
+                               exercise=name, expects=self[name].expects)
+        return verdict
+
+    def check_source(self, name: str, source: str) -> Verdict:
+        """Judge the answer the reader typed as Python source (in the browser: their own code, in their own page),
+        evaluated in the chapter's namespace; an expression that fails says why, as the kernel would."""
+        if not isinstance(source, str) or not source.strip():
+            return self[name].check(None)
+        try:
+            answer = eval(compile(source, "<your answer>", "eval"), dict(self._namespace))
+        except SyntaxError as error:
+            return Verdict(False, f"your answer is not a Python expression ({error.msg}); this exercise wants "
+                                  f"{self[name].expects}.")
+        except ValueError as error:  # the simulator refused a value while building the answer
+            return Verdict(False, f"the simulator cannot run that answer: {error}")
+        except Exception as error:  # the reader's code: say what went wrong, as a traceback would
+            return Verdict(False, f"your answer raised {type(error).__name__}: {error}")
         return self[name].check(answer)
 
     def solution(self, name: str) -> Solution:
         """The worked solution of ``name``, run through its checker."""
         exercise = self[name]
         return Solution(exercise, exercise.check(self.evaluate(exercise.solution)))
+
+
+#: Set by the book build (book/_ext/static_labs.py): the same name as widgets.lab.STATIC_ENV.
+STATIC_ENV = "BACKSTAGE_STATIC"
+
+
+@dataclass(frozen=True)
+class PageVerdict(Verdict):
+    """A verdict as the built page shows it: the verdict, then a box where the reader types an answer and the
+    chapter's checker judges it in their browser ("Check in your browser", book/_ext/live/live.js)."""
+
+    module: str = ""
+    exercise: str = ""
+    expects: str = ""
+
+    def _repr_html_(self) -> str:
+        box = (f'<div class="backstage-exercise" data-module="{html.escape(self.module)}" '
+               f'data-exercise="{html.escape(self.exercise)}">'
+               f'<label class="backstage-answer-label">Your answer, as Python ({html.escape(self.expects)}):'
+               f'<textarea class="backstage-answer" rows="2" spellcheck="false" autocomplete="off" '
+               f'placeholder="{html.escape(self.expects)}"></textarea></label>'
+               '<div class="backstage-live-bar"><button type="button" class="backstage-live-button" disabled>'
+               "Check in your browser</button> "
+               '<progress class="backstage-live-progress" max="1" value="0" hidden></progress> '
+               '<span class="backstage-live-status" role="status">The simulator judges it in this page, as the '
+               "kernel would.</span></div>"
+               '<div class="backstage-exercise-verdict"></div></div>')
+        return super()._repr_html_() + box
 
 
 def require(answer: Any, kind: type | tuple[type, ...], expects: str) -> Any:

@@ -4,129 +4,87 @@ Every function takes a ``Runs`` (one or many results, keyed by control values) a
 choosing which run to show; the same function draws a live run, either side of an A/B view, and the static twin
 whose bound params pick a precomputed run in the browser. Data is inlined as CSV with only the plotted columns,
 times rounded, so that a twin over dozens of runs stays small; ``Template`` redraws a live figure for a new run
-without rebuilding its charts.
+without rebuilding its charts. The rows themselves come from ``widgets.rows`` (standard library only), through a
+``Recipe`` per dataset, so that the reader's browser can compute them too (``widgets.live``).
 """
 
 from __future__ import annotations
 
-import bisect
+import contextlib
 import contextvars
 import copy
-import csv
-import io
-import itertools
 import math
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
-import altair as alt
+try:
+    import altair as alt
+except ModuleNotFoundError:  # in the reader's browser (widgets.live): rows are computed there, nothing is drawn
+    from widgets._absent import altair as alt
 
 from widgets.controls import show
+from widgets.rows import (
+    APP_ROWS,
+    COMPONENT_LABELS,
+    DEFAULT_METRICS,
+    DERIVED_METRICS,
+    DEVICE_ROWS,
+    GROUPS,
+    MAX_BATTERY_POINTS,
+    METRICS,
+    RESULT_METRICS,
+    Recipe,
+    _check_names,
+    _check_step,
+    _check_window,
+    _device_rows,
+    _merge,
+    _metric_label,
+    _metrics,
+    battery_rows,
+    csv_text,
+    energy_rows,
+    keyed_rows,
+    metric_rows,
+    metric_value,
+    oldest_data_min,
+    only_parts,
+    or_placeholder_bar,
+    timeline_rows,
+)
 from widgets.runs import Runs
 from widgets.theme import COLUMN_WIDTH_PX, PALETTE
 
 __all__ = [
+    "APP_ROWS",
+    "COMPONENT_LABELS",
+    "DEFAULT_METRICS",
+    "DERIVED_METRICS",
     "DEVICE_ROWS",
+    "GROUPS",
     "MAX_BATTERY_POINTS",
     "METRICS",
+    "RESULT_METRICS",
     "Template",
     "ab_energy_chart",
     "ab_table",
     "ab_view",
     "battery_chart",
+    "battery_rows",
     "energy_chart",
+    "energy_rows",
+    "metric_rows",
+    "metric_value",
     "metrics_table",
+    "oldest_data_min",
+    "recorded_data",
     "summary_view",
     "timeline_chart",
+    "timeline_rows",
 ]
+# (_merge and _check_* are re-exported for the kit's older tests and callers; they live in widgets.rows)
+_ = (_check_names, _check_step, _check_window, _merge)
 
-# -- vocabulary ----------------------------------------------------------------------------------------------------
-
-#: Timeline rows for the device, top to bottom: (row label, group, lane, values that draw a bar). A state that
-#: is "off" draws nothing, so a row's bars mean what its label says, whatever their colour.
-DEVICE_ROWS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
-    ("Screen on", "User", "screen", ("on",)),
-    ("Charging", "User", "charging", ("plugged",)),
-    ("On Wi-Fi", "User", "network", ("wifi",)),
-    ("On cellular", "User", "network", ("cellular",)),
-    ("Moving", "User", "motion", ("moving",)),
-    ("Doze: light idle", "Doze", "doze", ("light_idle",)),
-    ("Doze: deep idle", "Doze", "doze", ("deep_idle",)),
-    ("Doze: window", "Doze", "doze", ("light_maintenance", "deep_maintenance")),
-    ("Cell radio: transfer", "Radio", "radio", ("promotion", "active")),
-    ("Cell radio: tail", "Radio", "radio", ("tail",)),
-    ("Wi-Fi radio: transfer", "Radio", "wifi", ("active", "tail")),
-    ("CPU awake", "CPU", "cpu", ("awake", "active")),
-)
-APP_ROWS: tuple[tuple[str, str], ...] = (("running", "running"), ("waiting", "waiting to run"))
-GROUPS = ("User", "Doze", "Radio", "CPU", "Apps")
-
-#: Energy components of the ledger, as the reader reads them (others keep their ledger name).
-COMPONENT_LABELS: dict[str, str] = {
-    "screen": "Screen",
-    "cpu.suspend": "CPU suspended",
-    "cpu.awake": "CPU awake, idle",
-    "cpu.active": "CPU running work",
-    "cpu.wakeup": "CPU wakeups",
-    "radio.promotion": "Cell radio: promotion",
-    "radio.active": "Cell radio: transfer",
-    "radio.tail": "Cell radio: tail",
-    "radio.idle": "Cell radio: idle paging",
-    "wifi.active": "Wi-Fi: transfer",
-    "wifi.tail": "Wi-Fi: tail",
-    "wifi.idle": "Wi-Fi: connected, idle",
-}
-
-#: Metrics the reader may be shown: (summary key, label, unit, format, what "better" is). metrics_table shows
-#: all but the run counts unless asked for others.
-METRICS: tuple[tuple[str, str, str, str, str], ...] = (
-    ("battery_drained_mah", "Battery drained", "mAh", ",.0f", "lower"),
-    ("battery_drained_pct", "Battery drained", "%", ".1f", "lower"),
-    ("wakeups", "Wakeups", "", ",.0f", "lower"),
-    ("cell_radio_active_s", "Cell radio on", "s", ",.0f", "lower"),
-    ("radio_tail_energy_share", "Radio energy in tails", "", ".0%", "lower"),
-    ("metered_mb", "Metered data", "MB", ",.1f", "lower"),
-    ("work_latency_p50_s", "Work delay, median", "s", ",.0f", "lower"),
-    ("work_latency_p95_s", "Work delay, 95th pct", "s", ",.0f", "lower"),
-    ("janky_frames_from_background", "Janky frames caused", "", ",.0f", "lower"),
-    ("job_runs", "Job runs", "", ",.0f", "more is fresher"),
-    ("work_runs", "Work runs", "", ",.0f", "more is fresher"),
-    ("radio_promotions", "Radio promotions", "", ",.0f", "lower"),
-    ("cell_radio_s_per_run", "Cell radio on, per work run", "s", ",.2f", "lower"),
-    ("wakeups_per_run", "Wakeups, per work run", "", ",.2f", "lower"),
-    ("oldest_data_min", "Oldest the data gets", "min", ",.0f", "lower"),
-)
-
-#: Metrics computed from two summary keys (numerator / denominator): a fair comparison of runs that did different
-#: amounts of work. They are not in DEFAULT_METRICS; a chapter asks for them by key.
-DERIVED_METRICS: dict[str, tuple[str, str]] = {
-    "cell_radio_s_per_run": ("cell_radio_active_s", "work_runs"),
-    "wakeups_per_run": ("wakeups", "work_runs"),
-}
-
-
-def oldest_data_min(result: Any) -> float:
-    """How old an app's data gets: the longest time, in minutes, from the end of one of its work runs that moved
-    data to the end of the next (or to the end of the run), over all apps. The cost batching hides."""
-    ends: dict[str, list[float]] = {}
-    for w in result.work:
-        if w.end_s > w.start_s and (w.down_bytes or w.up_bytes):
-            ends.setdefault(w.app, []).append(w.end_s)
-    worst = 0.0
-    for times in ends.values():
-        times.sort()
-        edges = [*times, float(result.scenario.duration_s)]
-        worst = max(worst, *(b - a for a, b in itertools.pairwise(edges)))
-    return worst / 60.0 if ends else float("nan")
-
-
-#: Metrics computed from the whole result rather than its summary.
-RESULT_METRICS: dict[str, Any] = {"oldest_data_min": oldest_data_min}
-
-
-#: The most battery samples one run may give a chart: a 28-day run at the default 5-minute step gives 8,065.
-MAX_BATTERY_POINTS = 10_000
 #: The largest width or height, in pixels, a chart may be given.
 MAX_CHART_PX = 10_000
 
@@ -156,39 +114,6 @@ def _check_px(fn: str, name: str, value: object) -> None:
         raise ValueError(f"{fn}({name}={show(value)}): allowed a number of pixels, 1..{MAX_CHART_PX}")
 
 
-def _check_names(fn: str, name: str, value: object, known: Sequence[str]) -> list[str]:
-    """``value`` as a list of names from ``known`` (or None, for all of them)."""
-    if isinstance(value, str | bytes) or not isinstance(value, list | tuple):
-        raise ValueError(f"{fn}({name}={show(value)}): allowed a list of {', '.join(known)}")
-    for item in value:
-        if not isinstance(item, str) or item not in known:
-            raise ValueError(f"{fn}({name}=...): item {show(item)}: allowed {', '.join(known)}")
-    return list(value)
-
-
-def _check_window(fn: str, window_h: object) -> tuple[float, float] | None:
-    if window_h is None:
-        return None
-    ok = isinstance(window_h, list | tuple) and len(window_h) == 2 and all(
-        isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in window_h
-    )
-    if not ok or not 0 <= window_h[0] < window_h[1]:  # type: ignore[index]
-        raise ValueError(f"{fn}(window_h={show(window_h)}): allowed (start, end) in hours, 0 <= start < end")
-    return float(window_h[0]), float(window_h[1])  # type: ignore[index]
-
-
-def _check_step(fn: str, step_s: object, duration_s: float) -> float:
-    ok = isinstance(step_s, int | float) and not isinstance(step_s, bool) and math.isfinite(step_s) and step_s > 0
-    if not ok:
-        raise ValueError(f"{fn}(step_s={show(step_s)}): allowed a finite number of seconds > 0")
-    if duration_s / step_s + 1 > MAX_BATTERY_POINTS:  # type: ignore[operator]
-        raise ValueError(
-            f"{fn}(step_s={show(step_s)}): gives more than {MAX_BATTERY_POINTS:,} points over a {duration_s:g} s run: "
-            f"allowed >= {duration_s / (MAX_BATTERY_POINTS - 1):.3g} s for this run"
-        )
-    return float(step_s)  # type: ignore[arg-type]
-
-
 def _app_names(runs: Runs) -> list[str]:
     names: dict[str, None] = {}
     for _, result in runs.items:
@@ -204,39 +129,44 @@ def _inline(rows: list[dict[str, Any]]) -> alt.InlineData:
     columns = list(rows[0]) if rows else []
     parse = {c: "number" for c in columns
              if all(isinstance(r[c], int | float) and not isinstance(r[c], bool) for r in rows)}
-    return alt.InlineData(values=_csv(rows, columns), format=alt.DataFormat(type="csv", parse=parse))
-
-
-def _csv(rows: list[dict[str, Any]], columns: list[str]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(columns)
-    writer.writerows([row[c] for c in columns] for row in rows)
-    return out.getvalue()
+    return alt.InlineData(values=csv_text(rows, columns), format=alt.DataFormat(type="csv", parse=parse))
 
 
 def _keyed_rows(runs: Runs, rows_of: Any, post: Any = None) -> list[dict[str, Any]]:
-    """``rows_of(result)`` (a list of dicts) over the runs, each row with the run's key columns, then
-    optionally reshaped by ``post(rows)``."""
-    out: list[dict[str, Any]] = []
-    for keys, result in runs.keyed():
-        for row in rows_of(result):
-            row.update(keys)
-            out.append(row)
-    return post(out) if post is not None else out
+    return keyed_rows(runs.keyed(), rows_of, post)
 
 
 #: While a Template is being recorded, every dataset a chart draws from is named and its recipe kept here.
 _RECIPES: contextvars.ContextVar[list[tuple[Any, Any]] | None] = contextvars.ContextVar("recipes", default=None)
+#: While a static twin is drawn, every dataset's recipe and CSV text are kept here (the datasets keep no name, so
+#: that Altair still merges identical ones into one copy on the page).
+_RECORDED: contextvars.ContextVar[list[tuple[Any, Any, str]] | None] = contextvars.ContextVar("recorded",
+                                                                                               default=None)
+
+
+@contextlib.contextmanager
+def recorded_data() -> Iterator[list[tuple[Any, Any, str]]]:
+    """Within the block, every dataset a chart of the kit draws from is listed as ``(rows_of, post, csv_text)``:
+    how a lab's static twin learns which recipe fills which dataset of its page (``widgets.lab``)."""
+    recorded: list[tuple[Any, Any, str]] = []
+    token = _RECORDED.set(recorded)
+    try:
+        yield recorded
+    finally:
+        _RECORDED.reset(token)
 
 
 def _data(runs: Runs, rows_of: Any, post: Any = None) -> alt.InlineData:
-    """The rows ``rows_of(result)`` of every run, keyed, optionally reshaped by ``post(rows)``, as inline CSV."""
+    """The rows ``rows_of(result)`` of every run, keyed, optionally reshaped by ``post(rows)``, as inline CSV.
+    ``rows_of`` and ``post`` are Recipes (widgets.rows) wherever a lab may run live in the browser."""
     data = _inline(_keyed_rows(runs, rows_of, post))
     recipes = _RECIPES.get()
     if recipes is not None:
         data.name = f"backstage_{len(recipes)}"
         recipes.append((rows_of, post))
+    recorded = _RECORDED.get()
+    if recorded is not None:
+        recorded.append((rows_of, post, data.values))
     return data
 
 
@@ -260,8 +190,7 @@ class Template:
         """The recorded spec with every dataset recomputed from ``runs``."""
         values = {}
         for i, (rows_of, post) in enumerate(self.recipes):
-            rows = _keyed_rows(runs, rows_of, post)
-            values[f"backstage_{i}"] = _csv(rows, list(rows[0]) if rows else [])
+            values[f"backstage_{i}"] = csv_text(_keyed_rows(runs, rows_of, post))
         spec = copy.deepcopy(self.spec)
         _replace_data(spec, values)
         return spec
@@ -282,18 +211,6 @@ def _filtered(chart: alt.Chart, where: str | None) -> alt.Chart:
     return chart.transform_filter(where) if where else chart
 
 
-def _merge(spans: Iterable[tuple[float, float]], gap_s: float) -> list[tuple[float, float, int]]:
-    """Join spans closer than ``gap_s`` (invisible at the chart's width): (start, end, how many were joined)."""
-    merged: list[tuple[float, float, int]] = []
-    for start, end in sorted(spans):
-        if merged and start - merged[-1][1] <= gap_s:
-            s0, e0, n = merged[-1]
-            merged[-1] = (s0, max(e0, end), n + 1)
-        else:
-            merged.append((start, end, 1))
-    return merged
-
-
 def _duration_h(runs: Runs) -> float:
     return max(float(r.meta["duration_s"]) for _, r in runs.items) / 3600.0
 
@@ -305,114 +222,6 @@ def _x(window_h: tuple[float, float], title: str = "Hours from the start of the 
 
 
 # -- timeline ------------------------------------------------------------------------------------------------------
-
-
-def _device_rows(rows: Sequence[str] | None) -> list[tuple[str, str, str, tuple[str, ...]]]:
-    if rows is None:
-        return list(DEVICE_ROWS)
-    known = {r[0]: r for r in DEVICE_ROWS}
-    if isinstance(rows, str | bytes) or not isinstance(rows, list | tuple):
-        raise ValueError(f"timeline rows={show(rows)}: allowed a list of row labels: {', '.join(known)}")
-    unknown = [r for r in rows if not isinstance(r, str) or r not in known]
-    if unknown:
-        raise ValueError(f"timeline rows={show(unknown[0])}: allowed {', '.join(known)}")
-    return [known[r] for r in rows]
-
-
-def timeline_rows(result: Any, *, apps: Sequence[str] | None, window_h: tuple[float, float],
-                  gap_s: float, rows: Sequence[str] | None = None) -> list[dict[str, Any]]:
-    """The timeline's bars for one result: a dict per bar, spans inside ``window_h`` merged when closer than
-    ``gap_s`` and drawn at least ``2 * gap_s`` wide (a pixel), so that a 2-second job still shows."""
-    window = _check_window("timeline_rows", window_h)
-    if window is None:
-        raise ValueError("timeline_rows(window_h=None): allowed (start, end) in hours, 0 <= start < end")
-    if isinstance(gap_s, bool) or not isinstance(gap_s, int | float) or not math.isfinite(gap_s) or gap_s < 0:
-        raise ValueError(f"timeline_rows(gap_s={show(gap_s)}): allowed a finite number of seconds >= 0")
-    if apps is not None:
-        _check_names("timeline_rows", "apps", apps, [a.name for a in result.scenario.apps])
-    t0, t1 = window[0] * 3600.0, window[1] * 3600.0
-    by_lane: dict[tuple[str, str, str], list[tuple[float, float]]] = {}
-    for s in result.states:
-        if s.end_s <= t0 or s.start_s >= t1:
-            continue
-        by_lane.setdefault((s.lane, s.app, s.value), []).append((max(s.start_s, t0), min(s.end_s, t1)))
-    out: list[dict[str, Any]] = []
-    for label, group, lane, values in _device_rows(rows):
-        spans = [sp for v in values for sp in by_lane.get((lane, "", v), [])]
-        out += _bars(spans, label, group, gap_s)
-    app_names = [a.name for a in result.scenario.apps] if apps is None else list(apps)
-    held = _job_waits(result)
-    waits: dict[str, list[tuple[float, float, str]]] = {}
-    for w in result.work:
-        if w.waited_for:
-            why = held.get((w.app, w.start_s)) or _REASONS.get(w.waited_for, w.waited_for)
-            waits.setdefault(w.app, []).append((w.requested_s, w.start_s, why))
-    for app in app_names:
-        for value, text in APP_ROWS:
-            bars = _bars(by_lane.get(("work", app, value), []), f"{app}: {text}", "Apps", gap_s)
-            if value == "waiting":
-                _add_reasons(bars, waits.get(app, []))
-            out += bars
-    return out
-
-
-def _bars(spans: list[tuple[float, float]], label: str, group: str, gap_s: float) -> list[dict[str, Any]]:
-    return [
-        {"row": label, "group": group, "start_h": round(s / 3600.0, 4),
-         "end_h": round(max(e, s + 2 * gap_s) / 3600.0, 4), "dur_s": round(e - s, 1), "n": n, "why": ""}
-        for s, e, n in _merge(spans, gap_s)
-    ]
-
-
-#: The simulator's reasons for holding work back, as the reader reads them.
-_REASONS = {
-    "doze": "Doze", "network": "no network", "unmetered": "waiting for Wi-Fi", "charging": "waiting for a charger",
-    "idle": "waiting for device idle", "quota": "standby-bucket quota", "standby": "standby bucket",
-    "batch": "Android 12 batching", "asleep": "phone asleep", "concurrency": "other jobs running",
-    "backoff": "backoff after a failure",
-}
-_WAITED = re.compile(r", waited (.+?); may run")
-
-
-def _duration(seconds: float) -> str:
-    if seconds >= 3600:
-        return f"{seconds / 3600:.1f} h"
-    return f"{seconds / 60:.0f} min" if seconds >= 60 else f"{seconds:.0f} s"
-
-
-def _job_waits(result: Any) -> dict[tuple[str, float], str]:
-    """For each job run that waited, everything that held it back and for how long, longest first, from the
-    scheduler's job_start event ("waited doze 3865 s, batch 5 s"): a wait often has more than one reason."""
-    out: dict[tuple[str, float], str] = {}
-    for e in result.events:
-        if e.kind != "job_start":
-            continue
-        found = _WAITED.search(e.detail)
-        if not found:
-            continue
-        parts = []
-        for item in found.group(1).split(", "):
-            name, _, rest = item.partition(" ")
-            try:
-                parts.append((float(rest.removesuffix(" s")), name))
-            except ValueError:
-                continue
-        parts = [(sec, name) for sec, name in sorted(parts, reverse=True) if sec >= 30]
-        if parts:
-            out[(e.app, e.t_s)] = ", ".join(f"{_REASONS.get(n, n)} {_duration(sec)}" for sec, n in parts)
-    return out
-
-
-def _add_reasons(bars: list[dict[str, Any]], waits: list[tuple[float, float, str]]) -> None:
-    """Say on each "waiting" bar what held the work back: for a job, each reason and for how long (the scheduler's
-    account); for other work, the reason that held it longest (the simulator's WorkRecord.waited_for)."""
-    waits.sort()
-    starts = [w[0] for w in waits]
-    for bar in bars:
-        lo, hi = bar["start_h"] * 3600.0, bar["start_h"] * 3600.0 + bar["dur_s"]
-        first = max(0, bisect.bisect_right(starts, lo) - 1)
-        reasons = [why for req, start, why in waits[first:bisect.bisect_right(starts, hi)] if start > lo and req < hi]
-        bar["why"] = "; ".join(dict.fromkeys(reasons))
 
 
 def timeline_chart(runs: Runs, where: str | None, *, apps: Sequence[str] | None = None,
@@ -434,12 +243,8 @@ def timeline_chart(runs: Runs, where: str | None, *, apps: Sequence[str] | None 
     app_names = [a.name for a in runs.items[0][1].scenario.apps] if apps is None else list(apps)
     row_labels += [f"{app}: {text}" for app in app_names for _, text in APP_ROWS]
 
-    def keep_columns(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        # Nothing happened in the window: one empty bar keeps the columns, so the chart draws its rows.
-        return rows or [{"row": row_labels[0], "group": "User", "start_h": 0.0, "end_h": 0.0, "dur_s": 0.0, "n": 0,
-                         "why": ""}]
-
-    data = _data(runs, lambda r: timeline_rows(r, apps=apps, window_h=window, gap_s=gap_s, rows=rows), keep_columns)
+    data = _data(runs, Recipe(timeline_rows, apps=apps, window_h=window, gap_s=gap_s, rows=rows),
+                 Recipe(or_placeholder_bar, row=row_labels[0]))
     chart = alt.Chart(data).mark_bar(height={"band": 0.7}, cornerRadius=1, minBandSize=1).encode(
         x=_x(window),
         x2="end_h:Q",
@@ -470,25 +275,6 @@ def timeline_chart(runs: Runs, where: str | None, *, apps: Sequence[str] | None 
 # -- battery -------------------------------------------------------------------------------------------------------
 
 
-def battery_rows(result: Any, step_s: float) -> list[dict[str, Any]]:
-    """Battery level sampled every ``step_s`` (linear between the result's change points); ValueError for a step
-    that is not a positive number of seconds, or one giving more than MAX_BATTERY_POINTS samples."""
-    points = list(result.battery)
-    end = float(result.meta["duration_s"])
-    step_s = _check_step("battery_rows", step_s, end)
-    out, i = [], 0
-    for k in range(math.floor(end / step_s) + 1):
-        t = min(k * step_s, end)
-        while i + 1 < len(points) and points[i + 1].t_s < t:
-            i += 1
-        a = points[i]
-        b = points[i + 1] if i + 1 < len(points) else a
-        frac = 0.0 if b.t_s == a.t_s else (t - a.t_s) / (b.t_s - a.t_s)
-        pct = a.pct + (b.pct - a.pct) * max(0.0, min(1.0, frac))
-        out.append({"start_h": round(t / 3600.0, 3), "pct": round(pct, 2)})
-    return out
-
-
 def battery_chart(runs: Runs, where: str | None, *, title: str = "Battery", height: int = 140,
                   width: int = COLUMN_WIDTH_PX - 170, step_s: float = 300.0) -> alt.Chart:
     """Battery level over the day, in percent."""
@@ -498,7 +284,8 @@ def battery_chart(runs: Runs, where: str | None, *, title: str = "Battery", heig
     _check_text(fn, "title", title)
     _check_px(fn, "height", height)
     _check_px(fn, "width", width)
-    chart = alt.Chart(_data(runs, lambda r: battery_rows(r, step_s))).mark_line(color=PALETTE[0], strokeWidth=2).encode(
+    data = _data(runs, Recipe(battery_rows, step_s=step_s))
+    chart = alt.Chart(data).mark_line(color=PALETTE[0], strokeWidth=2).encode(
         x=_x((0.0, _duration_h(runs))),
         y=alt.Y("pct:Q", title="Battery (%)", scale=alt.Scale(zero=False, nice=True)),
         tooltip=[alt.Tooltip("start_h:Q", title="Hour", format=".2f"), alt.Tooltip("pct:Q", title="%", format=".1f")],
@@ -512,17 +299,6 @@ def battery_chart(runs: Runs, where: str | None, *, title: str = "Battery", heig
 # -- energy --------------------------------------------------------------------------------------------------------
 
 
-def energy_rows(result: Any, by: str) -> list[dict[str, Any]]:
-    if by not in ("component", "app"):
-        raise ValueError(f"energy_rows(by={show(by)}): allowed 'component' or 'app'")
-    totals: dict[str, float] = {}
-    for row in result.energy:
-        key = COMPONENT_LABELS.get(row.component, row.component) if by == "component" else row.app
-        totals[key] = totals.get(key, 0.0) + row.mah
-    return [{"part": k, "mah": round(v, 2), "text": f"{v:,.0f}" if v >= 10 else f"{v:.1f}"}
-            for k, v in totals.items() if v >= 0.05]
-
-
 def energy_chart(runs: Runs, where: str | None, *, by: str = "component", title: str | None = None,
                  width: int = COLUMN_WIDTH_PX - 230) -> alt.LayerChart:
     """Where the energy went, in mAh: by component (as BatteryStats splits it) or by app."""
@@ -531,7 +307,7 @@ def energy_chart(runs: Runs, where: str | None, *, by: str = "component", title:
     _check_runs("energy_chart", runs, where)
     _check_text("energy_chart", "title", title, optional=True)
     _check_px("energy_chart", "width", width)
-    base = alt.Chart(_data(runs, lambda r: energy_rows(r, by))).encode(
+    base = alt.Chart(_data(runs, Recipe(energy_rows, by=by))).encode(
         y=alt.Y("part:N", sort="-x", title=None, axis=alt.Axis(labelLimit=170)),
         x=alt.X("mah:Q", title="Energy (mAh)"),
         tooltip=[alt.Tooltip("part:N", title=by.title()), alt.Tooltip("mah:Q", title="mAh", format=",.1f")],
@@ -549,44 +325,6 @@ def energy_chart(runs: Runs, where: str | None, *, by: str = "component", title:
 # -- metrics -------------------------------------------------------------------------------------------------------
 
 
-DEFAULT_METRICS = tuple(m[0] for m in METRICS
-                        if not m[0].endswith(("_runs", "_per_run"))
-                        and m[0] not in ("radio_promotions", "oldest_data_min"))
-
-
-def metric_value(summary: dict[str, float], key: str) -> float:
-    """A metric of a run's summary: a summary key, or one of DERIVED_METRICS (NaN when the run has no such key or
-    did no work to divide by)."""
-    if key in DERIVED_METRICS:
-        top, bottom = DERIVED_METRICS[key]
-        num, den = float(summary.get(top, float("nan"))), float(summary.get(bottom, float("nan")))
-        return num / den if den > 0 else float("nan")
-    return float(summary.get(key, float("nan")))
-
-
-def _metrics(keys: Sequence[str] | None) -> list[tuple[str, str, str, str, str]]:
-    if keys is None:
-        keys = DEFAULT_METRICS
-    known = {m[0]: m for m in METRICS}
-    if isinstance(keys, str | bytes) or not isinstance(keys, list | tuple):
-        raise ValueError(f"metrics={show(keys)}: allowed a list of metric keys: {', '.join(known)}")
-    unknown = [k for k in keys if not isinstance(k, str) or k not in known]
-    if unknown:
-        raise ValueError(f"metrics={show(unknown[0])}: allowed {', '.join(known)}")
-    return [known[k] for k in keys]
-
-
-def _metric_label(label: str, unit: str) -> str:
-    return f"{label} ({unit})" if unit else label
-
-
-def metric_rows(result: Any, keys: Sequence[str] | None = None) -> list[dict[str, Any]]:
-    rows = []
-    for order, (key, label, unit, fmt, _better) in enumerate(_metrics(keys)):
-        value = RESULT_METRICS[key](result) if key in RESULT_METRICS else metric_value(result.summary, key)
-        rows.append({"order": order, "metric": _metric_label(label, unit), "value": value,
-                     "text": "n/a" if math.isnan(value) else f"{value:{fmt}}"})
-    return rows
 
 
 def metrics_table(runs: Runs, where: str | None, *, metrics: Sequence[str] | None = None,
@@ -595,7 +333,7 @@ def metrics_table(runs: Runs, where: str | None, *, metrics: Sequence[str] | Non
     _check_runs("metrics_table", runs, where)
     _metrics(metrics)
     _check_text("metrics_table", "title", title)
-    data = _data(runs, lambda r: [{k: v for k, v in row.items() if k != "value"} for row in metric_rows(r, metrics)])
+    data = _data(runs, Recipe(metric_rows, keys=metrics, without="value"))
     base = alt.Chart(data).encode(y=alt.Y("order:O", axis=None))
     label = base.mark_text(align="left").encode(x=alt.value(0), text="metric:N")
     value = base.mark_text(align="right", fontWeight="bold").encode(x=alt.value(260), text="text:N")
@@ -629,7 +367,7 @@ def ab_table(runs: Runs, where_a: str | None, where_b: str | None, label_a: str,
     _check_text("ab_table", "label_a", label_a)
     _check_text("ab_table", "label_b", label_b)
     chosen = _metrics(metrics)
-    data = _data(runs, lambda r: [{k: v for k, v in row.items() if k != "text"} for row in metric_rows(r, metrics)])
+    data = _data(runs, Recipe(metric_rows, keys=metrics, without="text"))
     formats = {_metric_label(label, unit): fmt for _, label, unit, fmt, _ in chosen}
     chart = (
         alt.Chart(data)
@@ -681,11 +419,8 @@ def ab_energy_chart(runs: Runs, where_a: str | None, where_b: str | None, *, par
         _check_names("ab_energy_chart", "parts", parts, list(COMPONENT_LABELS.values()))
     _check_px("ab_energy_chart", "width", width)
 
-    def only_parts(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        return rows if parts is None else [r for r in rows if r["part"] in parts]
-
     base = (
-        alt.Chart(_data(runs, lambda r: energy_rows(r, "component"), only_parts))
+        alt.Chart(_data(runs, Recipe(energy_rows, by="component"), Recipe(only_parts, parts=parts)))
         .transform_calculate(in_A=where_a or "true", in_B=where_b or "true")
         .transform_fold(["in_A", "in_B"], as_=["side", "selected"])
         .transform_filter("datum.selected")

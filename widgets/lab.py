@@ -10,16 +10,23 @@ from __future__ import annotations
 
 import gc
 import html
+import importlib
+import json
 import os
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-import altair as alt
+try:
+    import altair as alt
+except ModuleNotFoundError:  # in the reader's browser (widgets.live): nothing is drawn there
+    from widgets._absent import altair as alt
 
 import sim
+from widgets import kit, live
 from widgets.controls import Control, _controls, grid, show, validate_values
 from widgets.kit import Template
+from widgets.rows import Recipe
 from widgets.runs import Runs
 
 __all__ = ["STATIC_ENV", "Lab", "Runs", "static_mode"]
@@ -41,9 +48,9 @@ _SIDE = Control("side", "Side", "choice", "A", options=("A", "B"))
 
 
 #: A figure draws one or more charts from runs, showing the run(s) that ``where`` selects.
-Figure = Callable[[Runs, "str | None"], alt.TopLevelMixin]
+Figure = Callable[[Runs, "str | None"], "alt.TopLevelMixin"]
 #: A figure that sets two choices side by side: (runs, where_a, where_b, label_a, label_b).
-Comparison = Callable[[Runs, "str | None", "str | None", str, str], alt.TopLevelMixin]
+Comparison = Callable[[Runs, "str | None", "str | None", str, str], "alt.TopLevelMixin"]
 
 
 class Lab:
@@ -182,11 +189,106 @@ class Lab:
             self._widget = self._widget_state.box
         return self._widget
 
+    def live_spec(self) -> dict[str, Any]:
+        """What the published page needs to run this lab live in the reader's browser (``widgets.live``): where
+        the scenario function lives, the controls, seed and baseline, and the Recipe behind each dataset of the
+        static twin's chart. ValueError when the lab could not run there: a scenario that is not a module-level
+        function (the browser imports it by name), or a chart whose data does not come from a Recipe."""
+        return self._twin_and_live_spec()[1]
+
+    def _twin_and_live_spec(self) -> tuple[Any, dict[str, Any]]:
+        with kit.recorded_data() as recorded:
+            chart = self.static_twin()
+        datasets = chart.to_dict(validate=False).get("datasets", {})
+        data: dict[str, dict[str, Any]] = {}
+        for rows_of, post, values in recorded:
+            for fn, what in ((rows_of, "rows"), (post, "post")):
+                if fn is not None and not isinstance(fn, Recipe):
+                    raise ValueError(f"Lab (scenario {self._scenario_name()}): a chart's {what} come from "
+                                     f"{show(fn)}; to run live in the browser they must come from a widgets.rows "
+                                     "Recipe (see kit._data)")
+            names = [name for name, v in datasets.items() if v == values]
+            if not names:
+                raise ValueError(f"Lab (scenario {self._scenario_name()}): a dataset of the chart was not found in "
+                                 "its spec; the live page could not update it")
+            entry = {"name": names[0], "rows": rows_of.to_json(), "post": post.to_json() if post else None}
+            if names[0] in data and data[names[0]] != entry:
+                raise ValueError(f"Lab (scenario {self._scenario_name()}): two charts draw identical data from "
+                                 f"different recipes ({data[names[0]]['rows']} and {entry['rows']}); live, they "
+                                 "would differ: give one of them another column")
+            data[names[0]] = entry
+        spec = {
+            "version": live.SPEC_VERSION,
+            "scenario": self._scenario_ref(),
+            "seed": self.seed,
+            "controls": [_control_spec(c) for c in self.controls],
+            "baseline": self.baseline if self.compare_figure is not None else None,
+            "data": list(data.values()),
+        }
+        return chart, spec
+
+    def _scenario_name(self) -> str:
+        return f"{getattr(self.scenario, '__module__', '?')}.{getattr(self.scenario, '__qualname__', '?')}"
+
+    def _scenario_ref(self) -> dict[str, str]:
+        module, name = getattr(self.scenario, "__module__", None), getattr(self.scenario, "__qualname__", "")
+        found: Any = None
+        if module and module != "__main__" and "<" not in name:
+            try:
+                found = importlib.import_module(module)
+                for part in name.split("."):
+                    found = getattr(found, part)
+            except (ImportError, AttributeError):
+                found = None
+        if found is not self.scenario:
+            raise ValueError(
+                f"Lab(scenario={show(self.scenario)}): to run live in the reader's browser, the scenario must be a "
+                "function defined with `def` at the top of an importable module (e.g. widgets/chapters/<chapter>.py), "
+                "which the browser imports by name; not a lambda, a local function or a notebook cell's function"
+            )
+        return {"module": module or "", "name": name}
+
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         if static_mode():
-            # No widget is created during the build: the page carries no widget state or widget scripts.
-            return self.static_twin()._repr_mimebundle_(include, exclude)  # type: ignore[no-any-return]
+            # No widget is created during the build: the page carries no widget state or widget scripts. The twin
+            # carries its live spec, for "Run live in your browser" (book/_ext/live_labs.py, widgets/live.py).
+            chart, spec = self._twin_and_live_spec()
+            bundle: dict[str, Any] = chart._repr_mimebundle_(include, exclude)
+            if "text/html" in bundle:
+                bundle["text/html"] = _live_html(spec, bundle["text/html"], self.title)
+            return bundle
         return self.widget()._repr_mimebundle_(include=include, exclude=exclude)  # type: ignore[no-any-return]
+
+
+def _control_spec(control: Control) -> dict[str, Any]:
+    spec: dict[str, Any] = {"name": control.name, "kind": control.kind, "default": control.default,
+                            "unit": control.unit}
+    if control.kind == "range":
+        spec.update(min=control.min, max=control.max, step=control.step)
+        spec["live_step"] = live.live_step(spec)
+    elif control.kind == "choice":
+        spec["options"] = list(control.values())
+    return spec
+
+
+#: The bar above each lab on the published page; book/_ext/live_labs.py serves the script that wakes it up.
+_LIVE_BAR = (
+    '<div class="backstage-live-bar">'
+    '<button type="button" class="backstage-live-button" disabled>Run live in your browser</button> '
+    '<progress class="backstage-live-progress" max="1" value="0" hidden></progress> '
+    '<span class="backstage-live-status" role="status">The figure below was computed when the book was built, for '
+    "the controls' marked values. Live, the simulator itself runs in this page for any value.</span>"
+    "</div>"
+)
+
+
+def _live_html(spec: dict[str, Any], twin_html: str, title: str) -> str:
+    """The static twin's HTML in a box with its live spec and the "Run live" bar (inert until the page's script
+    enables the button)."""
+    data = json.dumps(spec, separators=(",", ":"), allow_nan=False).replace("</", "<\\/")
+    label = f' aria-label="{html.escape(title)}"' if title else ""
+    return (f'<div class="backstage-lab"{label}><script type="application/json" class="backstage-live-spec">{data}'
+            f"</script>{_LIVE_BAR}{twin_html}</div>")
 
 
 class _LiveLab:

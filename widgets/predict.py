@@ -16,13 +16,19 @@ from __future__ import annotations
 import html
 import itertools
 from collections.abc import Sequence
-
-from markdown_it import MarkdownIt
+from typing import Any
 
 __all__ = ["Prediction", "nearest"]
 
 _ids = itertools.count()
-_MD = MarkdownIt("commonmark")
+try:
+    from markdown_it import MarkdownIt
+
+    _MD: Any = MarkdownIt("commonmark")
+except ModuleNotFoundError:  # in the reader's browser (widgets.live): predictions were rendered at build time
+    from widgets._absent import Absent
+
+    _MD = Absent("markdown_it")
 
 
 def nearest(value: float, choices: Sequence[float]) -> int:

@@ -7,7 +7,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import altair as alt
+try:
+    import altair as alt
+except ModuleNotFoundError:  # in the reader's browser (widgets.live): nothing is drawn there
+    from widgets._absent import altair as alt
 
 import sim
 from widgets.controls import Control

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-import altair as alt
+try:
+    import altair as alt
+except ModuleNotFoundError:  # in the reader's browser (widgets.live): nothing is drawn there
+    from widgets._absent import altair as alt
 
 __all__ = ["COLUMN_WIDTH_PX", "FONT", "PALETTE", "THEME_NAME", "enable"]
 

@@ -25,6 +25,28 @@ div[id^="altair-viz-"] { max-width: 100%; overflow-x: auto; overflow-y: hidden; 
 """
 
 
+# Every chart's Vega view is kept on its element (``el.backstageView``, and a "backstage:embedded" event), so that a
+# live lab (book/_ext/live_labs.py) can hand new data to the view Altair's output created, without drawing it again.
+VIEW_HOOK = """(function () {
+  var embed = window.vegaEmbed;
+  if (typeof embed !== "function" || embed.backstageHook) { return; }
+  var hooked = function (el, spec, opt) {
+    var promise = embed(el, spec, opt);
+    var node = typeof el === "string" ? document.querySelector(el) : el;
+    promise.then(function (result) {
+      if (node) {
+        node.backstageView = result.view;
+        node.dispatchEvent(new CustomEvent("backstage:embedded", {detail: result}));
+      }
+    }, function () {});
+    return promise;
+  };
+  Object.assign(hooked, embed);
+  hooked.backstageHook = true;
+  window.vegaEmbed = hooked;
+})();"""
+
+
 def _vega_lite_minor(altair_vl_version: str) -> str:
     """'v6.4.1' -> '6.4', the form vl-convert names its bundled Vega-Lite releases."""
     return ".".join(altair_vl_version.lstrip("v").split(".")[:2])
@@ -49,6 +71,7 @@ def _bundle_source() -> tuple[str, str]:
     }
     shim = f"""
 window.VEGA_DEBUG = Object.assign(window.VEGA_DEBUG || {{}}, {json.dumps(versions)});
+{VIEW_HOOK}
 if (typeof window.define === "function" && window.define.amd) {{
   window.define("vega", [], function () {{ return window.vega; }});
   window.define("vega-lite", [], function () {{ return window.vegaLite; }});

@@ -141,7 +141,7 @@ def fleet_lab() -> Lab:
     return Lab(
         fleet_scenario,
         [
-            Control("apps", "Apps", "choice", 8, options=[2, 4, 8, 16], help="How many apps refresh"),
+            Control("apps", "Apps", "range", 8, min=2, max=16, step=2, help="How many apps refresh"),
             Control("mechanism", "Each refresh runs", "choice", "job",
                     options=[("immediate", "right away (own timer + wakelock)"), ("job", "as a periodic job")]),
         ],
