@@ -36,7 +36,8 @@ def test_every_bound_control_changes_its_chart(page: Page, site_url: str, path: 
 def test_the_batching_lab_is_interactive_on_the_static_page(page: Page, site_url: str) -> None:
     check_page(page, site_url + "book/batching.html")
     chart = page.locator("div[id^='altair-viz-']").first
-    assert chart.locator(".vega-bindings select, .vega-bindings input").count() == 2
+    # the interval, the batching switch and the network (LTE, 3G, Wi-Fi)
+    assert chart.locator(".vega-bindings select, .vega-bindings input").count() == 3
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     svg = chart.locator("svg").first
 
