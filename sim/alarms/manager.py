@@ -22,6 +22,7 @@ from sim.alarms.spec import (
     EXACT_DENIED_BY_DEFAULT_API_LEVEL,
     EXACT_DENIED_BY_DEFAULT_TARGET,
     EXACT_PERMISSION_API_LEVEL,
+    LAZY_BATCHING_API_LEVEL,
     LIGHT_DOZE_DEFERS_ALARMS,
     MAX_ALARMS_API_LEVEL,
     MAX_ALARMS_PER_UID,
@@ -111,6 +112,10 @@ class AlarmManager:
     API 29+ quotas per rolling window, lifted while charging and for the app in front). Refused calls (no exact-alarm
     permission, too many alarms) are failed calls: an `alarm_refused` event and a note, never an alarm.
 
+    Batching follows the Android version: before API 31 an alarm joins a batch whose window overlaps its own and the
+    batch fires at its latest start (BatchingAlarmStore); from API 31 alarms are batched only when one is delivered,
+    at the earliest window end, and every alarm whose window has started goes with it (LazyAlarmStore).
+
     Approximations: RTC and ELAPSED_REALTIME share one clock; alarms moved by a policy (quota, spacing, bucket) fire
     at their new time without joining other batches; Doze's own timers and JobScheduler's are not AlarmManager
     alarms here (they wake the phone through the host); Doze does not refuse to enter idle with an alarm clock
@@ -126,6 +131,10 @@ class AlarmManager:
         self.api = host.api_level
         self.alarms: list[_Alarm] = []
         self.batches: list[_Batch] = []
+        # Android 12+ (LazyAlarmStore): alarms wait unbatched, and are batched when one of them is delivered
+        self.lazy = self.api >= LAZY_BATCHING_API_LEVEL
+        self.pending: list[_Alarm] = []
+        self._lazy_gen = 0
         self.due: list[_Alarm] = []
         self._outstanding: dict[str, int] = {}
         self._count: dict[str, int] = {}
@@ -272,7 +281,12 @@ class AlarmManager:
 
     # -- batching ---------------------------------------------------------------------------------------------------
     def _add(self, a: _Alarm) -> None:
-        """attemptCoalesceLocked: join the first batch (by start) whose window overlaps, else start a new one."""
+        """attemptCoalesceLocked: join the first batch (by start) whose window overlaps, else start a new one
+        (Android 12+: LazyAlarmStore.add, batched only at delivery)."""
+        if self.lazy:
+            self.pending.append(a)
+            self._lazy_arm()
+            return
         for b in sorted(self.batches, key=lambda b: b.start):
             if b.can_hold(a):
                 b.alarms.append(a)
@@ -303,6 +317,54 @@ class AlarmManager:
                     a.due = True
                     self.due.append(a)
         self._deliver()
+
+    # -- lazy batching (Android 12+, LazyAlarmStore) -----------------------------------------------------------------
+    @staticmethod
+    def _next_delivery(alarms: list[_Alarm]) -> float | None:
+        """LazyAlarmStore.getNextDeliveryTime / getNextWakeupDeliveryTime: walking the alarms by start, the earliest
+        window end among those that start before the running minimum of ends."""
+        nxt: float | None = None
+        for a in sorted(alarms, key=lambda x: (x.when, x.seq)):
+            if nxt is None:
+                nxt = a.max_when
+            elif a.when > nxt:
+                break
+            else:
+                nxt = min(nxt, a.max_when)
+        return nxt
+
+    def _lazy_arm(self) -> None:
+        """Set the two timers AlarmManagerService sets in the kernel: the wakeup one (wakeup alarms only) and the one
+        that fires only while the CPU is awake anyway (every alarm)."""
+        h = self.host
+        self._lazy_gen += 1
+        gen = self._lazy_gen
+        for wake, alarms in ((True, [a for a in self.pending if a.wakeup]), (False, self.pending)):
+            at = self._next_delivery(alarms)
+            if at is not None and at < h.duration_s:
+                h.call_later(max(0.0, at - h.now), self._lazy_due, gen, wake)
+
+    def _lazy_due(self, gen: int, wake: bool) -> None:
+        if gen != self._lazy_gen or (not wake and not self.host.awake()):
+            return  # (a newer pair of timers is set; or a non-wakeup timer on a sleeping CPU: it waits for a wake)
+        self._sweep()
+
+    def _sweep(self) -> None:
+        """LazyAlarmStore.removePendingAlarms: every alarm whose window has started goes out now, except that
+        deliverable exact (standalone) alarms go out first and alone."""
+        t = self.host.now
+        started = [a for a in self.pending if a.when <= t]
+        if not started:
+            self._lazy_arm()
+            return
+        alone = [a for a in started if a.standalone]
+        out = alone or started
+        for a in out:
+            self.pending.remove(a)
+            a.due = True
+            self.due.append(a)
+        self._deliver()
+        self._lazy_arm()
 
     # -- delivery ---------------------------------------------------------------------------------------------------
     def _idle(self) -> bool:
@@ -506,6 +568,10 @@ class AlarmManager:
 
     # -- what the phone tells it ----------------------------------------------------------------------------------
     def changed(self, what: str) -> None:
+        if self.lazy and self.pending and self.host.awake():
+            at = self._next_delivery(self.pending)
+            if at is not None and at <= self.host.now:
+                self._sweep()  # the non-wakeup timer had expired while the CPU slept: it fires as the CPU wakes
         if self.due:
             self._deliver(woke=what in ("wake", "doze"))
 

@@ -62,11 +62,22 @@ ALLOW_WHILE_IDLE_ALLOWLIST_S = 10  # android-facts §1c, §4: DEFAULT_ALLOW_WHIL
 MIN_DEVICE_IDLE_FUZZ_S = 2 * 60
 MAX_DEVICE_IDLE_FUZZ_S = 15 * 60
 DEVICE_IDLE_FUZZ_API_LEVEL = 31
-# Light Doze does not defer alarms: AOSP's light idle is a plain wakeup alarm of DeviceIdleController, not the
-# setIdleUntil() alarm that makes AlarmManager hold regular alarms (that is set for deep IDLE only); the Android 7.0
-# behaviour changes page lists only network, jobs and syncs for light Doze; android-facts §1c marks "(also light
-# Doze)" for jobs and network and not for alarms. Set True to model the stricter reading.
+# Light Doze does not defer alarms. Checked in AOSP (aosp-mirror/platform_frameworks_base, DeviceIdleController):
+# scheduleAlarmLocked(delay, idleUntil=true) is the only caller of AlarmManager.setIdleUntil() ("DeviceIdleController
+# .deep", made when deep Doze enters STATE_IDLE), and only that alarm sets AlarmManagerService.mPendingIdleUntil, the
+# gate that holds regular alarms; light idle's steps are plain set()/setWindow() alarms ("DeviceIdleController.light",
+# scheduleLightAlarmLocked, also in DeviceIdleControllerTest). The Android 7.0 behaviour changes list only network,
+# jobs and syncs for light Doze; android-facts §1c marks "(also light Doze)" for jobs and network, not for alarms.
+# Kept as a named switch so a reader can try the stricter reading.
 LIGHT_DOZE_DEFERS_ALARMS = False
+# Android 12+ batches alarms lazily: AlarmManagerService.Constants.DEFAULT_LAZY_BATCHING = true (Android 12 source;
+# later sources construct `new LazyAlarmStore()` outright). LazyAlarmStore keeps alarms sorted by start and "only
+# batches them at the time of delivery": the next wakeup is the earliest window end among the wakeup alarms whose
+# windows chain from the first one (getNextWakeupDeliveryTime), and at a delivery every alarm whose window has started
+# goes out (removePendingAlarms), exact (standalone) alarms first and alone. So an inexact alarm alone fires at the END
+# of its window. Before API 31, BatchingAlarmStore: an alarm joins a batch whose window overlaps and the batch fires
+# at its latest start (attemptCoalesceLocked, Batch.canHold).
+LAZY_BATCHING_API_LEVEL = 31
 # android-facts §4: DEFAULT_DELAY_NONWAKEUP_ALARMS_WHILE_SCREEN_OFF = true, Android 12+
 DELAY_NONWAKEUP_WHILE_SCREEN_OFF_API_LEVEL = 31
 

@@ -49,30 +49,57 @@ def test_repeating_alarms_get_75_percent_of_their_interval_and_set_window_at_lea
     assert any("stretched to 600 s" in n for n in _run(a, day=AWAKE_DAY).notes)
 
 
-def test_two_apps_inexact_alarms_with_overlapping_windows_fire_together_at_the_later_start():
+def test_before_api_31_overlapping_windows_make_a_batch_that_fires_at_its_latest_start():
+    # BatchingAlarmStore (attemptCoalesceLocked, Batch.canHold): windows [4000, 7000] and [6000, 10500]
     apps = (App("a", work=(Alarm(call="set", at_s=4000),)), App("b", work=(Alarm(call="set", at_s=6000),)))
-    r = _run(*apps, day=AWAKE_DAY)
+    r = _run(*apps, day=AWAKE_DAY, api=30)
     assert _fires(r, "a") == _fires(r, "b") == [6000.0]
-    # one-shot windows are capped at 1 h from API 31: 20000 s + 1 h ends before 24000 s, so no batch on 34
     apps = (App("a", work=(Alarm(call="set", at_s=20_000),)), App("b", work=(Alarm(call="set", at_s=24_000),)))
-    assert (_fires(_run(*apps, day=AWAKE_DAY, duration=8 * H, api=34))
-            == [20_000.0, 24_000.0])
     assert _fires(_run(*apps, day=AWAKE_DAY, duration=8 * H, api=30)) == [24_000.0, 24_000.0]
+
+
+def test_from_api_31_alarms_are_batched_lazily_at_the_earliest_window_end():
+    # LazyAlarmStore (DEFAULT_LAZY_BATCHING = true): the same two windows go out together at 7000 s, the end of the
+    # first; an inexact alarm alone fires at the end of its window
+    apps = (App("a", work=(Alarm(call="set", at_s=4000),)), App("b", work=(Alarm(call="set", at_s=6000),)))
+    r = _run(*apps, day=AWAKE_DAY, api=31)
+    assert _fires(r, "a") == _fires(r, "b") == [7000.0]
+    # one-shot windows are capped at 1 h from API 31: [20000, 23600] and [24000, 27600] do not meet
+    apps = (App("a", work=(Alarm(call="set", at_s=20_000),)), App("b", work=(Alarm(call="set", at_s=24_000),)))
+    assert _fires(_run(*apps, day=AWAKE_DAY, duration=8 * H, api=34)) == [23_600.0, 27_600.0]
+    # an exact alarm goes out alone, and does not take an inexact one whose window has started along
+    apps = (App("a", work=(Alarm(call="set", at_s=4000),)),
+            App("b", target_sdk=30, work=(Alarm(call="set_exact", at_s=5000),)))
+    r = _run(*apps, day=AWAKE_DAY, api=34)
+    assert _fires(r, "b") == [5000.0] and _fires(r, "a") == [7000.0]
+
+
+def test_from_api_31_a_non_wakeup_alarm_past_its_window_waits_for_the_cpu_and_goes_with_the_next_wakeup():
+    # screen off, light Doze: the CPU sleeps between deliveries; the RTC alarm's window ends at 1750 s, but the
+    # kernel's non-wakeup timer fires only once the CPU is awake: with the wakeup alarm whose window ends at 2000 s
+    apps = (App("a", work=(Alarm(call="set", type="rtc", at_s=1000),)),
+            App("b", work=(Alarm(call="set_window", at_s=1400, window_s=600),)))
+    r = _run(*apps, duration=3000)
+    woke = min([e.t_s for e in r.events if e.kind == "wakeup" and e.t_s >= 1750] + [2000.0])
+    assert _fires(r, "a") == _fires(r, "b") == [woke]
+    assert woke == 1800  # (here Doze's own step at 30 min, a system wakeup alarm, wakes the CPU first)
 
 
 def test_batching_makes_one_wakeup_of_many_and_exact_alarms_are_never_batched():
     # screen off before deep Doze (light Doze does not hold alarms): each delivery wakes the phone
-    def wakeups(call):
+    def wakeups(call, api):
         apps = tuple(App(n, target_sdk=30, work=(Alarm(call=call, at_s=at),))
                      for n, at in (("a", 1000), ("b", 1100), ("c", 1200)))
-        r = _run(*apps, duration=3000)
-        return r, [e for e in r.events if e.kind == "wakeup" and 990 <= e.t_s <= 1300]
+        r = _run(*apps, duration=3000, api=api)
+        fires = set(_fires(r))
+        return r, [e for e in r.events if e.kind == "wakeup" and e.t_s in fires]
 
-    r, woke = wakeups("set")
-    assert _fires(r) == [1200.0] * 3
-    exact, woke_exact = wakeups("set_exact")
-    assert _fires(exact) == [1000.0, 1100.0, 1200.0]
-    assert len(woke) == 1 and len(woke_exact) == 3
+    for api, at in ((30, 1200.0), (34, 1750.0)):  # the latest start (batches); the earliest end (lazy, API 31+)
+        r, woke = wakeups("set", api)
+        assert _fires(r) == [at] * 3
+        exact, woke_exact = wakeups("set_exact", api)
+        assert _fires(exact) == [1000.0, 1100.0, 1200.0]
+        assert len(woke) == 1 and len(woke_exact) == 3
 
 
 # -- floors ---------------------------------------------------------------------------------------------------------
