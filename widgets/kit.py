@@ -85,11 +85,14 @@ METRICS: tuple[tuple[str, str, str, str, str], ...] = (
     ("cell_radio_active_s", "Cell radio on", "s", ",.0f", "lower"),
     ("radio_tail_energy_share", "Radio energy in tails", "", ".0%", "lower"),
     ("metered_mb", "Metered data", "MB", ",.1f", "lower"),
+    ("unmetered_mb", "Data over Wi-Fi", "MB", ",.1f", "more is fresher"),
+    ("radio_promotions", "Cell radio promotions", "", ",.0f", "lower"),
     ("work_latency_p50_s", "Work delay, median", "s", ",.0f", "lower"),
     ("work_latency_p95_s", "Work delay, 95th pct", "s", ",.0f", "lower"),
     ("janky_frames_from_background", "Janky frames caused", "", ",.0f", "lower"),
     ("job_runs", "Job runs", "", ",.0f", "more is fresher"),
     ("work_runs", "Work runs", "", ",.0f", "more is fresher"),
+    ("alarm_fires", "Alarm fires", "", ",.0f", "more is fresher"),
 )
 
 
@@ -475,7 +478,9 @@ def energy_chart(runs: Runs, where: str | None, *, by: str = "component", title:
 # -- metrics -------------------------------------------------------------------------------------------------------
 
 
-DEFAULT_METRICS = tuple(m[0] for m in METRICS if not m[0].endswith("_runs"))
+#: The metrics a table shows unless asked for others (the chapters' own additions are asked for by name).
+DEFAULT_METRICS = tuple(m[0] for m in METRICS
+                        if not m[0].endswith(("_runs", "_fires")) and m[0] not in ("unmetered_mb", "radio_promotions"))
 
 
 def _metrics(keys: Sequence[str] | None) -> list[tuple[str, str, str, str, str]]:
