@@ -118,9 +118,10 @@ class AlarmManager:
 
     Approximations: RTC and ELAPSED_REALTIME share one clock; alarms moved by a policy (quota, spacing, bucket) fire
     at their new time without joining other batches; Doze's own timers and JobScheduler's are not AlarmManager
-    alarms here (they wake the phone through the host); Doze does not refuse to enter idle with an alarm clock
-    within 30 min (MIN_TIME_TO_ALARM); the app may not cancel an alarm; a receiver's network is checked once, when
-    it starts.
+    alarms here (they wake the phone through the host; from API 31 a wake they cause takes the alarms whose windows
+    have started along, as their delivery would in Android; before API 31 it does not); Doze does not refuse to
+    enter idle with an alarm clock within 30 min (MIN_TIME_TO_ALARM); the app may not cancel an alarm; a receiver's
+    network is checked once, when it starts.
     """
 
     name: str = "alarmmanager"
@@ -570,8 +571,11 @@ class AlarmManager:
     def changed(self, what: str) -> None:
         if self.lazy and self.pending and self.host.awake():
             at = self._next_delivery(self.pending)
-            if at is not None and at <= self.host.now:
-                self._sweep()  # the non-wakeup timer had expired while the CPU slept: it fires as the CPU wakes
+            if what in ("wake", "doze") or (at is not None and at <= self.host.now):
+                # The CPU woke for a system wakeup alarm (Doze's steps and windows, JobScheduler's timers are
+                # AlarmManager alarms in Android): its delivery takes every alarm whose window has started along
+                # (triggerAlarmsLocked -> removePendingAlarms); or the non-wakeup timer expired while it slept.
+                self._sweep()
         if self.due:
             self._deliver(woke=what in ("wake", "doze"))
 

@@ -74,6 +74,16 @@ def test_from_api_31_alarms_are_batched_lazily_at_the_earliest_window_end():
     assert _fires(r, "b") == [5000.0] and _fires(r, "a") == [7000.0]
 
 
+def test_from_api_31_a_system_wakeup_inside_an_alarms_window_takes_it_along():
+    # Doze's steps and windows are AlarmManager alarms in Android: their delivery takes every alarm whose window has
+    # started (triggerAlarmsLocked -> removePendingAlarms). Here: window [900, 1575] s, a light Doze window at 965 s.
+    r = _run(App("a", work=(Alarm(call="set", at_s=900),)), duration=3000)
+    woke = min(e.t_s for e in r.events if e.kind == "wakeup" and e.t_s >= 900)
+    assert woke < 900 + 0.75 * 900
+    assert _fires(r) == [woke]
+    assert _fires(_run(App("a", work=(Alarm(call="set", at_s=900),)), duration=3000, api=30)) == [900.0]
+
+
 def test_from_api_31_a_non_wakeup_alarm_past_its_window_waits_for_the_cpu_and_goes_with_the_next_wakeup():
     # screen off, light Doze: the CPU sleeps between deliveries; the RTC alarm's window ends at 1750 s, but the
     # kernel's non-wakeup timer fires only once the CPU is awake: with the wakeup alarm whose window ends at 2000 s

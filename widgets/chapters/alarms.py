@@ -381,9 +381,8 @@ def _judge_night(answer: Any) -> Verdict:
     require(answer, int, "a whole number of runs, like 12")
     truth = night_sync_truth()
     if answer == truth:
-        return Verdict(True, f"{truth} runs: every 15 minutes in light Doze, a window at the end of each interval; "
-                             "then deep Doze lets one run through per maintenance window, and a late repeating "
-                             "alarm does not catch up.")
+        return Verdict(True, f"{truth} runs: every 15 minutes while light Doze lasts, then one per deep Doze "
+                             "maintenance window; a late repeating alarm does not catch up.")
     if answer == 40:
         return Verdict(False, "40 is what the app asked for (10 hours of 15 minutes). What does deep Doze do with "
                               "a regular alarm? Look at the reminder lab's Doze rows.")
@@ -424,10 +423,11 @@ EXERCISES = Exercises(globals(), [
     Exercise(
         "night", "a whole number of runs", _judge_night,
         solution=str(night_sync_truth()),
-        explain="In the first hour the phone is in light Doze, which holds no alarm: the alarm fires at the end of "
-                "each 15-minute interval's window. In deep Doze the alarm waits for the maintenance windows "
-                "(1 h, then 2 h, then 4 h apart), fires once in each, and its next run is the next point of its "
-                "15-minute grid: the missed ones are dropped, not delivered in a burst.",
+        explain="For the first hour the phone is in light Doze, which holds no alarm: the alarm fires every 15 "
+                "minutes, on one of Doze's own wakeups when one falls in its window. From about 0:04 the phone is in "
+                "deep Doze: the alarm waits for the maintenance windows (1 h, then 2 h, then 4 h apart), fires once "
+                "in each, and its next run is the next point of its 15-minute grid: the missed ones are dropped, "
+                "not delivered in a burst.",
         wrong=("40", "0"),
     ),
 ])
