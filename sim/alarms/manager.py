@@ -119,9 +119,8 @@ class AlarmManager:
     Approximations: RTC and ELAPSED_REALTIME share one clock; alarms moved by a policy (quota, spacing, bucket) fire
     at their new time without joining other batches; Doze's own timers and JobScheduler's are not AlarmManager
     alarms here (they wake the phone through the host; from API 31 a wake they cause takes the alarms whose windows
-    have started along, as their delivery would in Android; before API 31 it does not); Doze does not refuse to
-    enter idle with an alarm clock within 30 min (MIN_TIME_TO_ALARM); the app may not cancel an alarm; a receiver's
-    network is checked once, when it starts.
+    have started along, as their delivery would in Android; before API 31 it does not); the app may not cancel an
+    alarm; a receiver's network is checked once, when it starts.
     """
 
     name: str = "alarmmanager"
@@ -247,6 +246,8 @@ class AlarmManager:
             if when - fuzz > t:
                 h.call_later(when - fuzz - t, self._idle_exit, a, fuzz)
         self._add(a)
+        if a.clock:
+            self._tell_doze_next_clock()
         self._lane_update(app, t)
 
     def _heuristic_window(self, futurity: float, interval: float) -> float:
@@ -556,6 +557,14 @@ class AlarmManager:
         else:
             a.done = True
             self._outstanding[a.app] -= 1
+            if a.clock:
+                self._tell_doze_next_clock()
+
+    def _tell_doze_next_clock(self) -> None:
+        """DeviceIdleController asks AlarmManager for its next wake-from-idle alarm (getNextWakeFromIdleTime) at each
+        deep step, to honour MIN_TIME_TO_ALARM: keep Doze told of the next alarm clock."""
+        clocks = [a.when for a in self.alarms if a.clock and not a.done]
+        self.host.doze.next_wake_from_idle_s = min(clocks) if clocks else None
 
     def _idle_exit(self, a: _Alarm, fuzz: float) -> None:
         """A random 2-15 min before an alarm clock, Doze leaves deep idle (Android 12+, android-facts §4)."""

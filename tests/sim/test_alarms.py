@@ -192,18 +192,36 @@ def test_a_while_idle_alarm_may_use_the_network_in_doze_and_a_regular_one_cannot
 
 
 def test_an_alarm_clock_fires_on_time_in_deep_doze_and_doze_leaves_idle_2_to_15_minutes_before():
-    a = App("a", target_sdk=34, work=(Alarm(call="set_alarm_clock", at_s=5000, permission="use_exact_alarm"),))
+    # deep idle from 3870 s; the alarm clock at 7000 s is more than 30 min away then, so the phone goes idle
+    a = App("a", target_sdk=34, work=(Alarm(call="set_alarm_clock", at_s=7000, permission="use_exact_alarm"),))
     r = _run(a)
-    assert _fires(r) == [5000.0]
+    assert _fires(r) == [7000.0]
     exits = [e.t_s for e in r.events if e.kind == "alarm_idle_exit"]
-    assert 5000 - 900 <= exits[0] <= 5000 - 120
-    # (the maintenance window ends after its 30 s minimum and idle comes back; the delivery leaves it again)
-    assert exits[1:] == [5000.0]
-    assert any(s.lane == "doze" and s.value == "deep_maintenance" and s.start_s == exits[0] for s in r.states)
+    assert len(exits) == 1 and 7000 - 900 <= exits[0] <= 7000 - 120
+    # the step finds the alarm clock within MIN_TIME_TO_ALARM (30 min): Doze starts again from inactive
+    assert any(e.kind == "doze_alarm" and e.t_s == exits[0] for e in r.events)
+    doze_at = {s.value for s in r.states if s.lane == "doze" and exits[0] <= s.start_s < 7000}
+    assert "deep_idle" not in doze_at and "inactive" in doze_at
     assert _fires(_run(a, seed=0)) == _fires(r) and [e for e in _run(a).events] == list(r.events)  # deterministic
     # before API 31, idle ends at the alarm clock's time
     r30 = _run(App("a", target_sdk=30, work=a.work), api=30)
-    assert _fires(r30) == [5000.0] and [e.t_s for e in r30.events if e.kind == "alarm_idle_exit"] == [5000.0]
+    assert _fires(r30) == [7000.0] and [e.t_s for e in r30.events if e.kind == "alarm_idle_exit"] == [7000.0]
+
+
+def test_doze_does_not_go_idle_with_an_alarm_clock_due_within_30_minutes():
+    # DEFAULT_MIN_TIME_TO_ALARM, checked at every deep step: the step at 1800 s (to IDLE_PENDING) has the alarm clock
+    # at 5000 s 53 min away and goes on; the one at 3600 s (to SENSING) has it 23 min away: Doze starts again from
+    # inactive, and deep idle waits until the alarm clock has rung
+    a = App("a", target_sdk=34, work=(Alarm(call="set_alarm_clock", at_s=5000, permission="use_exact_alarm"),))
+    r = _run(a)
+    assert _fires(r) == [5000.0]
+    assert [e.t_s for e in r.events if e.kind == "doze_alarm"] == [3600.0]
+    idle = [s.start_s for s in r.states if s.lane == "doze" and s.value == "deep_idle"]
+    assert idle and min(idle) > 5000  # deep Doze comes, but only after the alarm clock
+    # the same phone with an exact while-idle alarm instead: deep idle at 3870 s as usual
+    b = App("a", target_sdk=34, work=(Alarm(call="set_exact_and_allow_while_idle", at_s=5000,
+                                            permission="use_exact_alarm"),))
+    assert min(s.start_s for s in _run(b).states if s.lane == "doze" and s.value == "deep_idle") == DEEP_IDLE[0]
 
 
 # -- non-wakeup types ---------------------------------------------------------------------------------------------

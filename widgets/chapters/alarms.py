@@ -396,10 +396,11 @@ EXERCISES = Exercises(globals(), [
         solution='sim.Alarm(call="set_exact_and_allow_while_idle", at_s=9 * 3600,\n'
                  '                   cpu_s=0.5, permission="schedule_exact_alarm_granted")',
         explain="Only two calls fire on time in deep Doze: `setAlarmClock()` and `setExactAndAllowWhileIdle()`. "
-                "The alarm clock makes Doze leave deep idle a few minutes early, which opens a maintenance window "
-                "for every app on the phone: one more wakeup, and it puts an alarm icon in the status bar, which "
-                "suits an alarm clock, not a pill reminder. `setExactAndAllowWhileIdle()` fires alone, within its "
-                "quota, and Doze goes on. Both are exact, so on Android 14 an app targeting 33+ must ask the user "
+                "The alarm clock makes Doze leave deep idle a few minutes early and, since an alarm clock is then "
+                "due within 30 minutes, start again from the beginning: about an hour of light Doze with a window "
+                "every 5 to 15 minutes, each a wakeup. It also puts an alarm icon in the status bar, which suits an "
+                "alarm clock, not a pill reminder. `setExactAndAllowWhileIdle()` fires alone, within its quota, "
+                "and Doze goes on. Both are exact, so on Android 14 an app targeting 33+ must ask the user "
                 "for `SCHEDULE_EXACT_ALARM` (`ACTION_REQUEST_SCHEDULE_EXACT_ALARM`) and check "
                 "`canScheduleExactAlarms()`; `USE_EXACT_ALARM` is reserved for alarm clocks and calendars.",
         wrong=('sim.Alarm(call="set_exact_and_allow_while_idle", at_s=9 * 3600, cpu_s=0.5)',

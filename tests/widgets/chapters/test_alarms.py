@@ -48,6 +48,12 @@ def test_doze_leaves_idle_a_few_minutes_before_the_alarm_clock_and_the_last_wind
     clock_run = lab.run(way="set_alarm_clock", api=34)
     exit_s = min(e.t_s for e in clock_run.events if e.kind == "alarm_idle_exit")
     assert 2 * 60 <= chapter.REMINDER_S - exit_s <= 15 * 60
+    # "started again from the beginning: light Doze ..., deep idle again only at ..." (about an hour later)
+    after = [s for s in clock_run.lane("doze") if exit_s <= s.start_s < 10 * H]
+    assert after[0].value == "inactive"
+    assert sum(1 for s in after if s.value == "light_maintenance") >= 4
+    deep_again = min(s.start_s for s in after if s.value == "deep_idle")
+    assert deep_again - exit_s > 60 * 60
     exact = lab.run(way="set_exact", api=34)
     windows = [s.start_s for s in exact.lane("doze") if s.value == "deep_maintenance" and s.start_s < 10 * H]
     assert max(windows) < chapter.REMINDER_S  # "the last window opened before the reminder was due"
