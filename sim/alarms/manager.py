@@ -40,6 +40,7 @@ from sim.alarms.spec import (
     RESTRICTED_ALARM_QUOTA_API_LEVEL,
     USE_EXACT_ALARM_API_LEVEL,
     WHILE_IDLE_API_LEVEL,
+    WHILE_IDLE_BUCKET_EXEMPT_API_LEVEL,
     WHILE_IDLE_CALLS,
     WHILE_IDLE_QUOTA_API_LEVEL,
     WINDOW_FRACTION,
@@ -109,7 +110,8 @@ class AlarmManager:
     What holds a due alarm back: a non-wakeup type while the phone sleeps (and, API 31+, while the screen is off,
     until the next wakeup delivery); Doze's deep idle for regular alarms (to the next maintenance window or the end
     of idle), while-idle alarms within their spacing (API 23-30) or quota (API 31+); standby buckets (API 28 delays,
-    API 29+ quotas per rolling window, lifted while charging and for the app in front). Refused calls (no exact-alarm
+    API 29+ quotas per rolling window, lifted while charging and for the app in front; not for the alarm clock, nor
+    from API 31 for exact while-idle alarms, which have their own quota). Refused calls (no exact-alarm
     permission, too many alarms) are failed calls: an `alarm_refused` event and a note, never an alarm.
 
     Batching follows the Android version: before API 31 an alarm joins a batch whose window overlaps its own and the
@@ -399,8 +401,9 @@ class AlarmManager:
                 if back is not None:
                     return "while_idle_quota", back
         bucket = h.bucket(app)
-        if (bucket is not None and self.api >= BUCKET_DELAY_API_LEVEL and not a.clock and not exempt
-                and not h.charging and h.foreground != app):
+        own_quota = a.while_idle and not a.compat and self.api >= WHILE_IDLE_BUCKET_EXEMPT_API_LEVEL
+        if (bucket is not None and self.api >= BUCKET_DELAY_API_LEVEL and not a.clock and not own_quota
+                and not exempt and not h.charging and h.foreground != app):
             hist = self._delivered.get(app, [])
             if self.api < ALARM_QUOTA_API_LEVEL:
                 delay = APP_STANDBY_DELAYS_S.get(bucket, 0)

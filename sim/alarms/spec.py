@@ -88,6 +88,14 @@ APP_STANDBY_DELAYS_S = {  # android-facts §4: DEFAULT_APP_STANDBY_DELAYS (Andro
 }
 # (the quotas per bucket are sim.buckets.ALARM_QUOTA / ALARM_WINDOW_S, Android 10+: android-facts §4)
 RESTRICTED_ALARM_QUOTA_API_LEVEL = 31  # android-facts §4: RESTRICTED 1 per 24 h, "Android 10+ (RESTRICTED 12+)"
+# Exact allow-while-idle alarms (FLAG_ALLOW_WHILE_IDLE, which from Android 12 only exact while-idle alarms of apps
+# targeting 31+ carry; the others get FLAG_ALLOW_WHILE_IDLE_COMPAT) are exempt from the standby-bucket quotas: they
+# have their own quota (72 an hour). AlarmManagerService.isExemptFromAppStandby(): "a.alarmClock != null ||
+# UserHandle.isCore(a.creatorUid) || (a.flags & (FLAG_ALLOW_WHILE_IDLE_UNRESTRICTED | FLAG_ALLOW_WHILE_IDLE)) != 0"
+# in the Android 13- and 14-era sources read (aosp-mirror/platform_frameworks_base, apex/jobscheduler/.../alarm/
+# AlarmManagerService.java); the Android 9-11 sources exempt only the alarm clock and UNRESTRICTED alarms. The gate
+# at API 31, where FLAG_ALLOW_WHILE_IDLE took that meaning, is inferred.
+WHILE_IDLE_BUCKET_EXEMPT_API_LEVEL = 31
 
 # --- the exact-alarm permission (android-facts §4) ------------------------------------------------------------------
 EXACT_PERMISSION_API_LEVEL = 31  # android-facts §4: SCHEDULE_EXACT_ALARM for targetSdk >= 31, Android 12

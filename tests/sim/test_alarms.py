@@ -283,6 +283,21 @@ def test_the_app_in_front_is_not_limited_by_its_bucket():
     assert len(_every_minute("rare", 34, day=day)) == 119
 
 
+def test_from_api_31_exact_while_idle_alarms_are_not_held_by_the_bucket_quota_but_compat_ones_are():
+    # isExemptFromAppStandby: FLAG_ALLOW_WHILE_IDLE (exact while-idle, target 31+) has its own quota; a rare app's
+    # five reminders 10 minutes apart all fire on time; the same calls of an app targeting 30 (the compat flag) get
+    # the rare bucket's 1 an hour
+    work = tuple(Alarm(call="set_exact_and_allow_while_idle", at_s=600.0 * k, permission="use_exact_alarm")
+                 for k in range(1, 6))
+    r = _run(App("a", target_sdk=34, bucket="rare", work=work), day=AWAKE_DAY, duration=H)
+    assert _fires(r) == [600.0 * k for k in range(1, 6)]
+    compat = _run(App("a", target_sdk=30, bucket="rare", work=work), day=AWAKE_DAY, duration=H)
+    assert _fires(compat) == [600.0]
+    # Android 11 exempted only the alarm clock
+    assert _fires(_run(App("a", target_sdk=30, bucket="rare", work=work), api=30, day=AWAKE_DAY, duration=H)) \
+        == [600.0]
+
+
 # -- the exact-alarm permission -----------------------------------------------------------------------------------
 @pytest.mark.parametrize(("api", "target", "permission", "allowed"), [
     (30, 34, "none", True),  # before Android 12 no permission is needed
