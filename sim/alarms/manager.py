@@ -107,7 +107,7 @@ class AlarmManager:
     windows overlap into one delivery, and runs each delivered alarm's receiver in its app's process while the
     system holds its delivery wakelock (android-facts §4, §7c).
 
-    What holds a due alarm back: a non-wakeup type while the phone sleeps (and, API 31+, while the screen is off,
+    What holds a due alarm back: a non-wakeup type while the phone sleeps (and, API 23+, while the screen is off,
     until the next wakeup delivery); Doze's deep idle for regular alarms (to the next maintenance window or the end
     of idle), while-idle alarms within their spacing (API 23-30) or quota (API 31+); standby buckets (API 28 delays,
     API 29+ quotas per rolling window, lifted while charging and for the app in front; not for the alarm clock, nor
@@ -428,7 +428,7 @@ class AlarmManager:
                 "bucket": "the app's standby bucket delays its alarms (Android 9)",
                 "quota": "the app's standby-bucket alarm quota is used up (API 29+)",
                 "asleep": "a non-wakeup alarm waits for the phone to wake",
-                "screen_off": "a non-wakeup alarm waits for the next wakeup alarm or the screen (API 31+)",
+                "screen_off": "a non-wakeup alarm waits for the next wakeup alarm or the screen (API 23+)",
             }[why]
             self.host.event(t, "alarm_deferred", a.app, f"{a.label}: {why}: {detail}"
                             + (f"; until {until:g} s" if until is not None else ""))

@@ -78,8 +78,12 @@ LIGHT_DOZE_DEFERS_ALARMS = False
 # of its window. Before API 31, BatchingAlarmStore: an alarm joins a batch whose window overlaps and the batch fires
 # at its latest start (attemptCoalesceLocked, Batch.canHold).
 LAZY_BATCHING_API_LEVEL = 31
-# android-facts §4: DEFAULT_DELAY_NONWAKEUP_ALARMS_WHILE_SCREEN_OFF = true, Android 12+
-DELAY_NONWAKEUP_WHILE_SCREEN_OFF_API_LEVEL = 31
+# android-facts §4 lists DEFAULT_DELAY_NONWAKEUP_ALARMS_WHILE_SCREEN_OFF = true for Android 12+, but that constant
+# only made an older behaviour switchable: AlarmManagerService.checkAllowNonWakeupDelayLocked() and
+# mPendingNonWakeupAlarms (non-wakeup alarms held while the screen is off, then merged into the next wakeup
+# delivery) are already in an Android 6.0-era source read (aosp-mirror/platform_frameworks_base, services/core/.../
+# AlarmManagerService.java). The model starts at API 23, the earliest checked; Android 5.x was not checked.
+DELAY_NONWAKEUP_WHILE_SCREEN_OFF_API_LEVEL = 23
 
 # --- standby buckets (android-facts §4) ------------------------------------------------------------------------------
 BUCKET_DELAY_API_LEVEL = 28  # android-facts §4: "Standby-bucket alarm limits, Android 9": delays
