@@ -11,6 +11,7 @@ from widgets import kit
 from widgets.controls import Control
 from widgets.exercises import Exercise, Exercises, Verdict, require
 from widgets.lab import Lab, Runs
+from widgets.predict import Prediction, nearest
 
 H = 3600.0
 M = 60.0
@@ -285,6 +286,86 @@ def permission_table(target: int = 33) -> list[dict[str, Any]]:
         row[name] = outcome(meeting_run(meeting_alarm("set_window", "none", window_s=600), api, target), MEETING_S)
     rows.append(row)
     return rows
+
+
+# -- predictions, told from the runs --------------------------------------------------------------------------------
+
+
+def _doze_start(result: sim.Result, value: str, after_s: float = 0.0, before_s: float = float("inf")) -> float | None:
+    starts = [s.start_s for s in result.lane("doze") if s.value == value and after_s <= s.start_s < before_s]
+    return min(starts) if starts else None
+
+
+def reminder_prediction(exact: sim.Result, awi: sim.Result) -> Prediction:
+    """Predict-then-reveal for the setExact() reminder on the desk night (``exact``), with the
+    setExactAndAllowWhileIdle() run (``awi``) for the contrast."""
+    fired = exact.work[0].start_s
+    late_min = (fired - REMINDER_S) / 60
+    correct = 0 if late_min < 1 else (2 if fired >= PICKED_UP_S else 1)
+    deep = _doze_start(exact, "deep_idle") or 0.0
+    windows = [s.start_s for s in exact.lane("doze") if s.value == "deep_maintenance" and s.start_s < REMINDER_S]
+    reveal = (
+        f"At **{clock(fired)}**, {late_min:.0f} minutes late. The phone was in deep Doze from {clock(deep)}, and Doze "
+        "holds every regular alarm, exact or not, until a maintenance window. The last window before the reminder "
+        f"opened at {clock(max(windows)) if windows else 'none'}, and the next would have come hours later: the "
+        "reminder waited for the user. Of the calls this lab offers, only `setExactAndAllowWhileIdle()` (here at "
+        f"{clock(awi.work[0].start_s)}) and `setAlarmClock()` fire on time in deep Doze."
+    )
+    return Prediction("The alarm is exact: `setExact()`, of type `RTC_WAKEUP`, for 7:55. When does the reminder "
+                      "appear?", ["at 7:55", "a few minutes after 7:55", "at 9:00, when the user picks the phone up"],
+                      correct, reveal)
+
+
+def sync_prediction(repeating: sim.Result, inexact: sim.Result, job: sim.Result) -> Prediction:
+    """Predict-then-reveal for setRepeating() against setInexactRepeating(), told from the two runs (and the
+    periodic job's run for the contrast)."""
+    a, b = len(repeating.work), len(inexact.work)
+    correct = 2 if a == b else (0 if a > b else 1)
+    night = sum(1 for w in repeating.work if w.start_s < 7 * H)
+    no_net = int(repeating.summary.get("alarm_network_blocked", 0))
+    asked = int(len(repeating.scenario.apps) * DAY_S // SYNC_EVERY_S)
+    job_night = sum(1 for w in job.work if w.start_s < 7 * H)
+    reveal = (
+        f"**{'Neither' if a == b else ('setRepeating()' if a > b else 'setInexactRepeating()')}**: "
+        f"{a} runs against {b}. Since Android 4.4, `setRepeating()` is inexact too, with a window of 75 % of its "
+        f"interval. Of the {asked} runs the apps asked for, {night} came between midnight and 7:00, and {no_net} of "
+        "all the runs found no network: the alarm wakes the app in light Doze, which holds no alarm but blocks the "
+        "network of apps not on its allowlist. The periodic job ran "
+        f"{len(job.work)} times ({job_night} in the night), every time with the network, and woke the phone "
+        f"{job.summary['wakeups']:.0f} times instead of {repeating.summary['wakeups']:.0f}."
+    )
+    return Prediction("`setRepeating()` sounds exact and `setInexactRepeating()` does not. Which of the two syncs "
+                      "more often over the day?", ["`setRepeating()`", "`setInexactRepeating()`",
+                                                   "neither: they run the same"], correct, reveal)
+
+
+def bucket_prediction(rare14: sim.Result, rare9: sim.Result) -> Prediction:
+    """Predict-then-reveal for the rare widget app's ticks on Android 14 (and 9 for the contrast)."""
+    got, old = fires(rare14), fires(rare9)
+    choices = [float(TICKS_ASKED), 12.0, 3.0]
+    reveal = (f"**{got}** of its {TICKS_ASKED}: from Android 10 a *rare* app gets one alarm per rolling hour, "
+              f"whatever it asks for. On Android 9 it got {old}: one, then the next only two hours later.")
+    return Prediction(f"The user has not opened the widget's app for days, and Android has put it in the *rare* "
+                      f"bucket. On Android 14, how many of its {TICKS_ASKED} ticks fire in the three hours?",
+                      [f"all {TICKS_ASKED}", "about a dozen", "about 3"], nearest(float(got), choices), reveal)
+
+
+def permission_prediction(result: sim.Result) -> Prediction:
+    """Predict-then-reveal for the target-33 app's setExact() on Android 14 (``result``)."""
+    refused = [e for e in result.events if e.kind == "alarm_refused"]
+    if refused:
+        correct = 2
+        told = f"**It fails**: {refused[0].detail.split(': ', 1)[1].split(':')[0]}."
+    else:
+        late = result.work[0].start_s - MEETING_S
+        correct = 0 if late < 1 else 1
+        told = f"It fires, {late / 60:.0f} minutes after 10:00."
+    reveal = (f"{told} Android 14 no longer grants `SCHEDULE_EXACT_ALARM` to a newly installed app that targets "
+              "Android 13 or later; the user must allow it in Settings. An app that does not catch the exception "
+              "crashes.")
+    return Prediction("A user installs the app on a new phone with Android 14. What does its `setExact()` do?",
+                      ["the reminder fires at 10:00, as on Android 12 and 13", "the reminder fires, but inexactly",
+                       "the call fails"], correct, reveal)
 
 
 # -- exercises ----------------------------------------------------------------------------------------------------

@@ -163,3 +163,19 @@ def test_every_lab_redraws_live_for_a_control_change() -> None:
         if lab.compare_figure is not None:
             assert lab.spec(ab=True, **lab.defaults)
         assert lab.widget() is not None
+
+
+def test_the_predictions_are_told_from_the_runs() -> None:
+    reminder, sync = chapter.reminder_lab(), chapter.sync_lab()
+    exact = reminder.run(way="set_exact", api=34)
+    p = chapter.reminder_prediction(exact, reminder.run(way="set_exact_and_allow_while_idle", api=34))
+    assert p.answer == "at 9:00, when the user picks the phone up" and "65 minutes late" in p.reveal
+    p = chapter.sync_prediction(*(sync.run(way=w, apps=4) for w in ("set_repeating", "set_inexact_repeating", "job")))
+    assert p.answer == "neither: they run the same"
+    alarms = sync.run(way="set_repeating", apps=4)
+    assert f"{int(alarms.summary['alarm_network_blocked'])} of all the runs found no network" in p.reveal
+    rare14 = sim.run(chapter.bucket_scenario("rare", 34), seed=0)
+    p = chapter.bucket_prediction(rare14, sim.run(chapter.bucket_scenario("rare", 28), seed=0))
+    assert p.answer == "about 3" and p.reveal.startswith(f"**{chapter.fires(rare14)}** of its 35")
+    p = chapter.permission_prediction(chapter.meeting_run(chapter.meeting_alarm(), 34, 33))
+    assert p.answer == "the call fails" and "SecurityException" in p.reveal
