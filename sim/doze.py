@@ -33,6 +33,11 @@ IDLE_PENDING_TIMEOUT_S = 5 * 60  # android-facts §1a: DEFAULT_IDLE_PENDING_TIME
 IDLE_PENDING_FACTOR = 2.0  # android-facts §1a: DEFAULT_IDLE_PENDING_FACTOR
 MAX_IDLE_PENDING_TIMEOUT_S = 10 * 60  # android-facts §1a: DEFAULT_MAX_IDLE_PENDING_TIMEOUT
 MIN_DEEP_MAINTENANCE_TIME_S = 30  # android-facts §1a: DEFAULT_MIN_DEEP_MAINTENANCE_TIME
+# android-facts §1a: DEFAULT_MIN_TIME_TO_ALARM. At every deep step (stepIdleStateLocked) DeviceIdleController asks
+# AlarmManager for its next wake-from-idle alarm (an alarm clock); if it is due sooner than this, "we don't actually
+# want to go idle": becomeActiveLocked("alarm") then becomeInactiveIfAppropriateLocked(), so both state machines
+# start again from INACTIVE.
+MIN_TIME_TO_ALARM_S = 30 * 60
 
 # ASSUMPTION: how long the motion check and the location fix actually take. AOSP gives only their timeouts
 # (above); a still phone often finishes sooner. Running to the timeout puts deep idle at 64.5 min, the late end
@@ -171,7 +176,8 @@ class Doze:
     holds the CPU awake while deferred work runs, and ends early (after its minimum) once that work is done.
     Light Doze waits for running jobs before going idle (PRE_IDLE, Android 7-12) and, at a maintenance step with
     no network, waits for one (WAITING_FOR_NETWORK) up to the next idle period before opening the window anyway.
-    Approximations: the alarm-clock check (MIN_TIME_TO_ALARM) and quick Doze are not modelled.
+    An alarm clock due within MIN_TIME_TO_ALARM (AlarmManager sets `next_wake_from_idle_s`) stops a deep step and
+    starts both machines again from INACTIVE. Approximation: quick Doze is not modelled.
     """
 
     def __init__(self, host: DozeHost, timings: DozeTimings, api_level: int) -> None:
@@ -196,6 +202,8 @@ class Doze:
         self._maint_end_s = 0.0
         self.maintenance_windows = 0
         self._combined = ""
+        #: When AlarmManager's next wake-from-idle alarm (an alarm clock) is due (None: there is none); it keeps it.
+        self.next_wake_from_idle_s: float | None = None
 
     # -- what the rest of the phone asks --------------------------------------------------------------------------
     @property
@@ -295,9 +303,32 @@ class Doze:
         def fire() -> None:
             if gen == self._deep_gen:
                 self._alarm()
+                if self._alarm_soon():
+                    self._restart_for_alarm()
+                    return
                 step()
 
         self.host.schedule(delay_s, fire)
+
+    def _alarm_soon(self) -> bool:
+        """stepIdleStateLocked's first check: an alarm clock is due within MIN_TIME_TO_ALARM."""
+        nxt = self.next_wake_from_idle_s
+        return nxt is not None and self.host.now + MIN_TIME_TO_ALARM_S > nxt
+
+    def _restart_for_alarm(self) -> None:
+        """becomeActiveLocked("alarm") then becomeInactiveIfAppropriateLocked(): Doze leaves every idle state and
+        starts again from INACTIVE (deep and light)."""
+        h = self.host
+        t = h.now
+        h.event(t, "doze_alarm", "", f"an alarm clock is due within {MIN_TIME_TO_ALARM_S // 60} min "
+                "(MIN_TIME_TO_ALARM): Doze leaves idle and starts again from inactive")
+        self._deep_gen += 1
+        self._light_gen += 1
+        self._end_maintenance_bookkeeping(t)
+        self._next_light_idle_s = self.t.light_idle_s
+        self._light_budget_s = self.t.light_maintenance_min_budget_s
+        self._set(t, deep="active", light="active" if self.light_supported else None)
+        self.update()
 
     def _light_timer(self, delay_s: float, step: Callable[[], None]) -> None:
         gen = self._light_gen
@@ -327,12 +358,16 @@ class Doze:
 
     def wake_from_idle(self) -> None:
         """A wake-from-idle alarm (an alarm clock) is near: DeviceIdleController's idle-until alarm fires early, so
-        deep idle ends in a maintenance window now (AlarmManagerService moves it before mNextWakeFromIdle;
-        android-facts §1c "system exits Doze shortly before it")."""
+        deep idle ends now (AlarmManagerService moves it before mNextWakeFromIdle; android-facts §1c "system exits
+        Doze shortly before it"): the step finds the alarm clock within MIN_TIME_TO_ALARM and starts Doze again from
+        INACTIVE, or (an alarm clock further away) opens a maintenance window."""
         if self.deep == "idle":
             self._deep_gen += 1
             self._alarm()
-            self._deep_enter_maintenance()
+            if self._alarm_soon():
+                self._restart_for_alarm()
+            else:
+                self._deep_enter_maintenance()
 
     def motion_started(self) -> None:
         """The phone started moving (the day says so)."""
@@ -360,6 +395,9 @@ class Doze:
 
     def _deep_enter_idle(self) -> None:
         t = self.host.now
+        if self._alarm_soon():  # (from a maintenance window's end, too: that is a deep step in AOSP)
+            self._restart_for_alarm()
+            return
         if self._maint_kind == "deep":
             self._close_maintenance(t)
         # Deep idle overrides light Doze (LIGHT_STATE_OVERRIDE); any light maintenance window closes.

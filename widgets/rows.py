@@ -88,11 +88,13 @@ METRICS: tuple[tuple[str, str, str, str, str], ...] = (
     ("cell_radio_active_s", "Cell radio on", "s", ",.0f", "lower"),
     ("radio_tail_energy_share", "Radio energy in tails", "", ".0%", "lower"),
     ("metered_mb", "Metered data", "MB", ",.1f", "lower"),
+    ("unmetered_mb", "Data over Wi-Fi", "MB", ",.1f", "more is fresher"),
     ("work_latency_p50_s", "Work delay, median", "s", ",.0f", "lower"),
     ("work_latency_p95_s", "Work delay, 95th pct", "s", ",.0f", "lower"),
     ("janky_frames_from_background", "Janky frames caused", "", ",.0f", "lower"),
     ("job_runs", "Job runs", "", ",.0f", "more is fresher"),
     ("work_runs", "Work runs", "", ",.0f", "more is fresher"),
+    ("alarm_fires", "Alarm fires", "", ",.0f", "more is fresher"),
     ("radio_promotions", "Radio promotions", "", ",.0f", "lower"),
     ("cell_radio_s_per_run", "Cell radio on, per work run", "s", ",.2f", "lower"),
     ("wakeups_per_run", "Wakeups, per work run", "", ",.2f", "lower"),
@@ -332,9 +334,10 @@ def energy_rows(result: Any, by: str) -> list[dict[str, Any]]:
 # -- metrics -------------------------------------------------------------------------------------------------------
 
 
+#: The metrics a table shows unless asked for others (the chapters' own additions are asked for by name).
 DEFAULT_METRICS = tuple(m[0] for m in METRICS
-                        if not m[0].endswith(("_runs", "_per_run"))
-                        and m[0] not in ("radio_promotions", "oldest_data_min"))
+                        if not m[0].endswith(("_runs", "_per_run", "_fires"))
+                        and m[0] not in ("radio_promotions", "oldest_data_min", "unmetered_mb"))
 
 
 def metric_value(summary: dict[str, float], key: str) -> float:

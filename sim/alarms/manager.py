@@ -22,6 +22,7 @@ from sim.alarms.spec import (
     EXACT_DENIED_BY_DEFAULT_API_LEVEL,
     EXACT_DENIED_BY_DEFAULT_TARGET,
     EXACT_PERMISSION_API_LEVEL,
+    LAZY_BATCHING_API_LEVEL,
     LIGHT_DOZE_DEFERS_ALARMS,
     MAX_ALARMS_API_LEVEL,
     MAX_ALARMS_PER_UID,
@@ -39,6 +40,7 @@ from sim.alarms.spec import (
     RESTRICTED_ALARM_QUOTA_API_LEVEL,
     USE_EXACT_ALARM_API_LEVEL,
     WHILE_IDLE_API_LEVEL,
+    WHILE_IDLE_BUCKET_EXEMPT_API_LEVEL,
     WHILE_IDLE_CALLS,
     WHILE_IDLE_QUOTA_API_LEVEL,
     WINDOW_FRACTION,
@@ -105,17 +107,22 @@ class AlarmManager:
     windows overlap into one delivery, and runs each delivered alarm's receiver in its app's process while the
     system holds its delivery wakelock (android-facts §4, §7c).
 
-    What holds a due alarm back: a non-wakeup type while the phone sleeps (and, API 31+, while the screen is off,
+    What holds a due alarm back: a non-wakeup type while the phone sleeps (and, API 23+, while the screen is off,
     until the next wakeup delivery); Doze's deep idle for regular alarms (to the next maintenance window or the end
     of idle), while-idle alarms within their spacing (API 23-30) or quota (API 31+); standby buckets (API 28 delays,
-    API 29+ quotas per rolling window, lifted while charging and for the app in front). Refused calls (no exact-alarm
+    API 29+ quotas per rolling window, lifted while charging and for the app in front; not for the alarm clock, nor
+    from API 31 for exact while-idle alarms, which have their own quota). Refused calls (no exact-alarm
     permission, too many alarms) are failed calls: an `alarm_refused` event and a note, never an alarm.
+
+    Batching follows the Android version: before API 31 an alarm joins a batch whose window overlaps its own and the
+    batch fires at its latest start (BatchingAlarmStore); from API 31 alarms are batched only when one is delivered,
+    at the earliest window end, and every alarm whose window has started goes with it (LazyAlarmStore).
 
     Approximations: RTC and ELAPSED_REALTIME share one clock; alarms moved by a policy (quota, spacing, bucket) fire
     at their new time without joining other batches; Doze's own timers and JobScheduler's are not AlarmManager
-    alarms here (they wake the phone through the host); Doze does not refuse to enter idle with an alarm clock
-    within 30 min (MIN_TIME_TO_ALARM); the app may not cancel an alarm; a receiver's network is checked once, when
-    it starts.
+    alarms here (they wake the phone through the host; from API 31 a wake they cause takes the alarms whose windows
+    have started along, as their delivery would in Android; before API 31 it does not); the app may not cancel an
+    alarm; a receiver's network is checked once, when it starts.
     """
 
     name: str = "alarmmanager"
@@ -126,6 +133,10 @@ class AlarmManager:
         self.api = host.api_level
         self.alarms: list[_Alarm] = []
         self.batches: list[_Batch] = []
+        # Android 12+ (LazyAlarmStore): alarms wait unbatched, and are batched when one of them is delivered
+        self.lazy = self.api >= LAZY_BATCHING_API_LEVEL
+        self.pending: list[_Alarm] = []
+        self._lazy_gen = 0
         self.due: list[_Alarm] = []
         self._outstanding: dict[str, int] = {}
         self._count: dict[str, int] = {}
@@ -237,6 +248,8 @@ class AlarmManager:
             if when - fuzz > t:
                 h.call_later(when - fuzz - t, self._idle_exit, a, fuzz)
         self._add(a)
+        if a.clock:
+            self._tell_doze_next_clock()
         self._lane_update(app, t)
 
     def _heuristic_window(self, futurity: float, interval: float) -> float:
@@ -272,7 +285,12 @@ class AlarmManager:
 
     # -- batching ---------------------------------------------------------------------------------------------------
     def _add(self, a: _Alarm) -> None:
-        """attemptCoalesceLocked: join the first batch (by start) whose window overlaps, else start a new one."""
+        """attemptCoalesceLocked: join the first batch (by start) whose window overlaps, else start a new one
+        (Android 12+: LazyAlarmStore.add, batched only at delivery)."""
+        if self.lazy:
+            self.pending.append(a)
+            self._lazy_arm()
+            return
         for b in sorted(self.batches, key=lambda b: b.start):
             if b.can_hold(a):
                 b.alarms.append(a)
@@ -303,6 +321,54 @@ class AlarmManager:
                     a.due = True
                     self.due.append(a)
         self._deliver()
+
+    # -- lazy batching (Android 12+, LazyAlarmStore) -----------------------------------------------------------------
+    @staticmethod
+    def _next_delivery(alarms: list[_Alarm]) -> float | None:
+        """LazyAlarmStore.getNextDeliveryTime / getNextWakeupDeliveryTime: walking the alarms by start, the earliest
+        window end among those that start before the running minimum of ends."""
+        nxt: float | None = None
+        for a in sorted(alarms, key=lambda x: (x.when, x.seq)):
+            if nxt is None:
+                nxt = a.max_when
+            elif a.when > nxt:
+                break
+            else:
+                nxt = min(nxt, a.max_when)
+        return nxt
+
+    def _lazy_arm(self) -> None:
+        """Set the two timers AlarmManagerService sets in the kernel: the wakeup one (wakeup alarms only) and the one
+        that fires only while the CPU is awake anyway (every alarm)."""
+        h = self.host
+        self._lazy_gen += 1
+        gen = self._lazy_gen
+        for wake, alarms in ((True, [a for a in self.pending if a.wakeup]), (False, self.pending)):
+            at = self._next_delivery(alarms)
+            if at is not None and at < h.duration_s:
+                h.call_later(max(0.0, at - h.now), self._lazy_due, gen, wake)
+
+    def _lazy_due(self, gen: int, wake: bool) -> None:
+        if gen != self._lazy_gen or (not wake and not self.host.awake()):
+            return  # (a newer pair of timers is set; or a non-wakeup timer on a sleeping CPU: it waits for a wake)
+        self._sweep()
+
+    def _sweep(self) -> None:
+        """LazyAlarmStore.removePendingAlarms: every alarm whose window has started goes out now, except that
+        deliverable exact (standalone) alarms go out first and alone."""
+        t = self.host.now
+        started = [a for a in self.pending if a.when <= t]
+        if not started:
+            self._lazy_arm()
+            return
+        alone = [a for a in started if a.standalone]
+        out = alone or started
+        for a in out:
+            self.pending.remove(a)
+            a.due = True
+            self.due.append(a)
+        self._deliver()
+        self._lazy_arm()
 
     # -- delivery ---------------------------------------------------------------------------------------------------
     def _idle(self) -> bool:
@@ -335,8 +401,9 @@ class AlarmManager:
                 if back is not None:
                     return "while_idle_quota", back
         bucket = h.bucket(app)
-        if (bucket is not None and self.api >= BUCKET_DELAY_API_LEVEL and not a.clock and not exempt
-                and not h.charging and h.foreground != app):
+        own_quota = a.while_idle and not a.compat and self.api >= WHILE_IDLE_BUCKET_EXEMPT_API_LEVEL
+        if (bucket is not None and self.api >= BUCKET_DELAY_API_LEVEL and not a.clock and not own_quota
+                and not exempt and not h.charging and h.foreground != app):
             hist = self._delivered.get(app, [])
             if self.api < ALARM_QUOTA_API_LEVEL:
                 delay = APP_STANDBY_DELAYS_S.get(bucket, 0)
@@ -361,7 +428,7 @@ class AlarmManager:
                 "bucket": "the app's standby bucket delays its alarms (Android 9)",
                 "quota": "the app's standby-bucket alarm quota is used up (API 29+)",
                 "asleep": "a non-wakeup alarm waits for the phone to wake",
-                "screen_off": "a non-wakeup alarm waits for the next wakeup alarm or the screen (API 31+)",
+                "screen_off": "a non-wakeup alarm waits for the next wakeup alarm or the screen (API 23+)",
             }[why]
             self.host.event(t, "alarm_deferred", a.app, f"{a.label}: {why}: {detail}"
                             + (f"; until {until:g} s" if until is not None else ""))
@@ -493,6 +560,14 @@ class AlarmManager:
         else:
             a.done = True
             self._outstanding[a.app] -= 1
+            if a.clock:
+                self._tell_doze_next_clock()
+
+    def _tell_doze_next_clock(self) -> None:
+        """DeviceIdleController asks AlarmManager for its next wake-from-idle alarm (getNextWakeFromIdleTime) at each
+        deep step, to honour MIN_TIME_TO_ALARM: keep Doze told of the next alarm clock."""
+        clocks = [a.when for a in self.alarms if a.clock and not a.done]
+        self.host.doze.next_wake_from_idle_s = min(clocks) if clocks else None
 
     def _idle_exit(self, a: _Alarm, fuzz: float) -> None:
         """A random 2-15 min before an alarm clock, Doze leaves deep idle (Android 12+, android-facts §4)."""
@@ -506,6 +581,13 @@ class AlarmManager:
 
     # -- what the phone tells it ----------------------------------------------------------------------------------
     def changed(self, what: str) -> None:
+        if self.lazy and self.pending and self.host.awake():
+            at = self._next_delivery(self.pending)
+            if what in ("wake", "doze") or (at is not None and at <= self.host.now):
+                # The CPU woke for a system wakeup alarm (Doze's steps and windows, JobScheduler's timers are
+                # AlarmManager alarms in Android): its delivery takes every alarm whose window has started along
+                # (triggerAlarmsLocked -> removePendingAlarms); or the non-wakeup timer expired while it slept.
+                self._sweep()
         if self.due:
             self._deliver(woke=what in ("wake", "doze"))
 

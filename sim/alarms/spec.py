@@ -62,13 +62,28 @@ ALLOW_WHILE_IDLE_ALLOWLIST_S = 10  # android-facts §1c, §4: DEFAULT_ALLOW_WHIL
 MIN_DEVICE_IDLE_FUZZ_S = 2 * 60
 MAX_DEVICE_IDLE_FUZZ_S = 15 * 60
 DEVICE_IDLE_FUZZ_API_LEVEL = 31
-# Light Doze does not defer alarms: AOSP's light idle is a plain wakeup alarm of DeviceIdleController, not the
-# setIdleUntil() alarm that makes AlarmManager hold regular alarms (that is set for deep IDLE only); the Android 7.0
-# behaviour changes page lists only network, jobs and syncs for light Doze; android-facts §1c marks "(also light
-# Doze)" for jobs and network and not for alarms. Set True to model the stricter reading.
+# Light Doze does not defer alarms. Checked in AOSP (aosp-mirror/platform_frameworks_base, DeviceIdleController):
+# scheduleAlarmLocked(delay, idleUntil=true) is the only caller of AlarmManager.setIdleUntil() ("DeviceIdleController
+# .deep", made when deep Doze enters STATE_IDLE), and only that alarm sets AlarmManagerService.mPendingIdleUntil, the
+# gate that holds regular alarms; light idle's steps are plain set()/setWindow() alarms ("DeviceIdleController.light",
+# scheduleLightAlarmLocked, also in DeviceIdleControllerTest). The Android 7.0 behaviour changes list only network,
+# jobs and syncs for light Doze; android-facts §1c marks "(also light Doze)" for jobs and network, not for alarms.
+# Kept as a named switch so a reader can try the stricter reading.
 LIGHT_DOZE_DEFERS_ALARMS = False
-# android-facts §4: DEFAULT_DELAY_NONWAKEUP_ALARMS_WHILE_SCREEN_OFF = true, Android 12+
-DELAY_NONWAKEUP_WHILE_SCREEN_OFF_API_LEVEL = 31
+# Android 12+ batches alarms lazily: AlarmManagerService.Constants.DEFAULT_LAZY_BATCHING = true (Android 12 source;
+# later sources construct `new LazyAlarmStore()` outright). LazyAlarmStore keeps alarms sorted by start and "only
+# batches them at the time of delivery": the next wakeup is the earliest window end among the wakeup alarms whose
+# windows chain from the first one (getNextWakeupDeliveryTime), and at a delivery every alarm whose window has started
+# goes out (removePendingAlarms), exact (standalone) alarms first and alone. So an inexact alarm alone fires at the END
+# of its window. Before API 31, BatchingAlarmStore: an alarm joins a batch whose window overlaps and the batch fires
+# at its latest start (attemptCoalesceLocked, Batch.canHold).
+LAZY_BATCHING_API_LEVEL = 31
+# android-facts §4 lists DEFAULT_DELAY_NONWAKEUP_ALARMS_WHILE_SCREEN_OFF = true for Android 12+, but that constant
+# only made an older behaviour switchable: AlarmManagerService.checkAllowNonWakeupDelayLocked() and
+# mPendingNonWakeupAlarms (non-wakeup alarms held while the screen is off, then merged into the next wakeup
+# delivery) are already in an Android 6.0-era source read (aosp-mirror/platform_frameworks_base, services/core/.../
+# AlarmManagerService.java). The model starts at API 23, the earliest checked; Android 5.x was not checked.
+DELAY_NONWAKEUP_WHILE_SCREEN_OFF_API_LEVEL = 23
 
 # --- standby buckets (android-facts §4) ------------------------------------------------------------------------------
 BUCKET_DELAY_API_LEVEL = 28  # android-facts §4: "Standby-bucket alarm limits, Android 9": delays
@@ -77,6 +92,14 @@ APP_STANDBY_DELAYS_S = {  # android-facts §4: DEFAULT_APP_STANDBY_DELAYS (Andro
 }
 # (the quotas per bucket are sim.buckets.ALARM_QUOTA / ALARM_WINDOW_S, Android 10+: android-facts §4)
 RESTRICTED_ALARM_QUOTA_API_LEVEL = 31  # android-facts §4: RESTRICTED 1 per 24 h, "Android 10+ (RESTRICTED 12+)"
+# Exact allow-while-idle alarms (FLAG_ALLOW_WHILE_IDLE, which from Android 12 only exact while-idle alarms of apps
+# targeting 31+ carry; the others get FLAG_ALLOW_WHILE_IDLE_COMPAT) are exempt from the standby-bucket quotas: they
+# have their own quota (72 an hour). AlarmManagerService.isExemptFromAppStandby(): "a.alarmClock != null ||
+# UserHandle.isCore(a.creatorUid) || (a.flags & (FLAG_ALLOW_WHILE_IDLE_UNRESTRICTED | FLAG_ALLOW_WHILE_IDLE)) != 0"
+# in the Android 13- and 14-era sources read (aosp-mirror/platform_frameworks_base, apex/jobscheduler/.../alarm/
+# AlarmManagerService.java); the Android 9-11 sources exempt only the alarm clock and UNRESTRICTED alarms. The gate
+# at API 31, where FLAG_ALLOW_WHILE_IDLE took that meaning, is inferred.
+WHILE_IDLE_BUCKET_EXEMPT_API_LEVEL = 31
 
 # --- the exact-alarm permission (android-facts §4) ------------------------------------------------------------------
 EXACT_PERMISSION_API_LEVEL = 31  # android-facts §4: SCHEDULE_EXACT_ALARM for targetSdk >= 31, Android 12

@@ -49,30 +49,67 @@ def test_repeating_alarms_get_75_percent_of_their_interval_and_set_window_at_lea
     assert any("stretched to 600 s" in n for n in _run(a, day=AWAKE_DAY).notes)
 
 
-def test_two_apps_inexact_alarms_with_overlapping_windows_fire_together_at_the_later_start():
+def test_before_api_31_overlapping_windows_make_a_batch_that_fires_at_its_latest_start():
+    # BatchingAlarmStore (attemptCoalesceLocked, Batch.canHold): windows [4000, 7000] and [6000, 10500]
     apps = (App("a", work=(Alarm(call="set", at_s=4000),)), App("b", work=(Alarm(call="set", at_s=6000),)))
-    r = _run(*apps, day=AWAKE_DAY)
+    r = _run(*apps, day=AWAKE_DAY, api=30)
     assert _fires(r, "a") == _fires(r, "b") == [6000.0]
-    # one-shot windows are capped at 1 h from API 31: 20000 s + 1 h ends before 24000 s, so no batch on 34
     apps = (App("a", work=(Alarm(call="set", at_s=20_000),)), App("b", work=(Alarm(call="set", at_s=24_000),)))
-    assert (_fires(_run(*apps, day=AWAKE_DAY, duration=8 * H, api=34))
-            == [20_000.0, 24_000.0])
     assert _fires(_run(*apps, day=AWAKE_DAY, duration=8 * H, api=30)) == [24_000.0, 24_000.0]
+
+
+def test_from_api_31_alarms_are_batched_lazily_at_the_earliest_window_end():
+    # LazyAlarmStore (DEFAULT_LAZY_BATCHING = true): the same two windows go out together at 7000 s, the end of the
+    # first; an inexact alarm alone fires at the end of its window
+    apps = (App("a", work=(Alarm(call="set", at_s=4000),)), App("b", work=(Alarm(call="set", at_s=6000),)))
+    r = _run(*apps, day=AWAKE_DAY, api=31)
+    assert _fires(r, "a") == _fires(r, "b") == [7000.0]
+    # one-shot windows are capped at 1 h from API 31: [20000, 23600] and [24000, 27600] do not meet
+    apps = (App("a", work=(Alarm(call="set", at_s=20_000),)), App("b", work=(Alarm(call="set", at_s=24_000),)))
+    assert _fires(_run(*apps, day=AWAKE_DAY, duration=8 * H, api=34)) == [23_600.0, 27_600.0]
+    # an exact alarm goes out alone, and does not take an inexact one whose window has started along
+    apps = (App("a", work=(Alarm(call="set", at_s=4000),)),
+            App("b", target_sdk=30, work=(Alarm(call="set_exact", at_s=5000),)))
+    r = _run(*apps, day=AWAKE_DAY, api=34)
+    assert _fires(r, "b") == [5000.0] and _fires(r, "a") == [7000.0]
+
+
+def test_from_api_31_a_system_wakeup_inside_an_alarms_window_takes_it_along():
+    # Doze's steps and windows are AlarmManager alarms in Android: their delivery takes every alarm whose window has
+    # started (triggerAlarmsLocked -> removePendingAlarms). Here: window [900, 1575] s, a light Doze window at 965 s.
+    r = _run(App("a", work=(Alarm(call="set", at_s=900),)), duration=3000)
+    woke = min(e.t_s for e in r.events if e.kind == "wakeup" and e.t_s >= 900)
+    assert woke < 900 + 0.75 * 900
+    assert _fires(r) == [woke]
+    assert _fires(_run(App("a", work=(Alarm(call="set", at_s=900),)), duration=3000, api=30)) == [900.0]
+
+
+def test_from_api_31_a_non_wakeup_alarm_past_its_window_waits_for_the_cpu_and_goes_with_the_next_wakeup():
+    # screen off, light Doze: the CPU sleeps between deliveries; the RTC alarm's window ends at 1750 s, but the
+    # kernel's non-wakeup timer fires only once the CPU is awake: with the wakeup alarm whose window ends at 2000 s
+    apps = (App("a", work=(Alarm(call="set", type="rtc", at_s=1000),)),
+            App("b", work=(Alarm(call="set_window", at_s=1400, window_s=600),)))
+    r = _run(*apps, duration=3000)
+    woke = min([e.t_s for e in r.events if e.kind == "wakeup" and e.t_s >= 1750] + [2000.0])
+    assert _fires(r, "a") == _fires(r, "b") == [woke]
+    assert woke == 1800  # (here Doze's own step at 30 min, a system wakeup alarm, wakes the CPU first)
 
 
 def test_batching_makes_one_wakeup_of_many_and_exact_alarms_are_never_batched():
     # screen off before deep Doze (light Doze does not hold alarms): each delivery wakes the phone
-    def wakeups(call):
+    def wakeups(call, api):
         apps = tuple(App(n, target_sdk=30, work=(Alarm(call=call, at_s=at),))
                      for n, at in (("a", 1000), ("b", 1100), ("c", 1200)))
-        r = _run(*apps, duration=3000)
-        return r, [e for e in r.events if e.kind == "wakeup" and 990 <= e.t_s <= 1300]
+        r = _run(*apps, duration=3000, api=api)
+        fires = set(_fires(r))
+        return r, [e for e in r.events if e.kind == "wakeup" and e.t_s in fires]
 
-    r, woke = wakeups("set")
-    assert _fires(r) == [1200.0] * 3
-    exact, woke_exact = wakeups("set_exact")
-    assert _fires(exact) == [1000.0, 1100.0, 1200.0]
-    assert len(woke) == 1 and len(woke_exact) == 3
+    for api, at in ((30, 1200.0), (34, 1750.0)):  # the latest start (batches); the earliest end (lazy, API 31+)
+        r, woke = wakeups("set", api)
+        assert _fires(r) == [at] * 3
+        exact, woke_exact = wakeups("set_exact", api)
+        assert _fires(exact) == [1000.0, 1100.0, 1200.0]
+        assert len(woke) == 1 and len(woke_exact) == 3
 
 
 # -- floors ---------------------------------------------------------------------------------------------------------
@@ -155,18 +192,36 @@ def test_a_while_idle_alarm_may_use_the_network_in_doze_and_a_regular_one_cannot
 
 
 def test_an_alarm_clock_fires_on_time_in_deep_doze_and_doze_leaves_idle_2_to_15_minutes_before():
-    a = App("a", target_sdk=34, work=(Alarm(call="set_alarm_clock", at_s=5000, permission="use_exact_alarm"),))
+    # deep idle from 3870 s; the alarm clock at 7000 s is more than 30 min away then, so the phone goes idle
+    a = App("a", target_sdk=34, work=(Alarm(call="set_alarm_clock", at_s=7000, permission="use_exact_alarm"),))
     r = _run(a)
-    assert _fires(r) == [5000.0]
+    assert _fires(r) == [7000.0]
     exits = [e.t_s for e in r.events if e.kind == "alarm_idle_exit"]
-    assert 5000 - 900 <= exits[0] <= 5000 - 120
-    # (the maintenance window ends after its 30 s minimum and idle comes back; the delivery leaves it again)
-    assert exits[1:] == [5000.0]
-    assert any(s.lane == "doze" and s.value == "deep_maintenance" and s.start_s == exits[0] for s in r.states)
+    assert len(exits) == 1 and 7000 - 900 <= exits[0] <= 7000 - 120
+    # the step finds the alarm clock within MIN_TIME_TO_ALARM (30 min): Doze starts again from inactive
+    assert any(e.kind == "doze_alarm" and e.t_s == exits[0] for e in r.events)
+    doze_at = {s.value for s in r.states if s.lane == "doze" and exits[0] <= s.start_s < 7000}
+    assert "deep_idle" not in doze_at and "inactive" in doze_at
     assert _fires(_run(a, seed=0)) == _fires(r) and [e for e in _run(a).events] == list(r.events)  # deterministic
     # before API 31, idle ends at the alarm clock's time
     r30 = _run(App("a", target_sdk=30, work=a.work), api=30)
-    assert _fires(r30) == [5000.0] and [e.t_s for e in r30.events if e.kind == "alarm_idle_exit"] == [5000.0]
+    assert _fires(r30) == [7000.0] and [e.t_s for e in r30.events if e.kind == "alarm_idle_exit"] == [7000.0]
+
+
+def test_doze_does_not_go_idle_with_an_alarm_clock_due_within_30_minutes():
+    # DEFAULT_MIN_TIME_TO_ALARM, checked at every deep step: the step at 1800 s (to IDLE_PENDING) has the alarm clock
+    # at 5000 s 53 min away and goes on; the one at 3600 s (to SENSING) has it 23 min away: Doze starts again from
+    # inactive, and deep idle waits until the alarm clock has rung
+    a = App("a", target_sdk=34, work=(Alarm(call="set_alarm_clock", at_s=5000, permission="use_exact_alarm"),))
+    r = _run(a)
+    assert _fires(r) == [5000.0]
+    assert [e.t_s for e in r.events if e.kind == "doze_alarm"] == [3600.0]
+    idle = [s.start_s for s in r.states if s.lane == "doze" and s.value == "deep_idle"]
+    assert idle and min(idle) > 5000  # deep Doze comes, but only after the alarm clock
+    # the same phone with an exact while-idle alarm instead: deep idle at 3870 s as usual
+    b = App("a", target_sdk=34, work=(Alarm(call="set_exact_and_allow_while_idle", at_s=5000,
+                                            permission="use_exact_alarm"),))
+    assert min(s.start_s for s in _run(b).states if s.lane == "doze" and s.value == "deep_idle") == DEEP_IDLE[0]
 
 
 # -- non-wakeup types ---------------------------------------------------------------------------------------------
@@ -179,14 +234,19 @@ def test_a_non_wakeup_alarm_waits_for_the_phone_to_wake():
                                                              at_s=2000),)), api=30, day=AWAKE_DAY)) == [2000.0]
 
 
-def test_from_api_31_a_non_wakeup_alarm_waits_while_the_screen_is_off_for_the_next_wakeup_alarm():
+def test_a_non_wakeup_alarm_waits_while_the_screen_is_off_for_the_next_wakeup_alarm():
+    # checkAllowNonWakeupDelayLocked / mPendingNonWakeupAlarms: in the Android 6.0-era source already, even with the
+    # CPU awake; screen on, it goes at once
     busy = App("busy", work=(ImmediateWork(every_s=DAY, first_s=1900, cpu_s=1000),))  # the CPU is awake 1900-2900
     apps = (busy, App("a", target_sdk=30, work=(Alarm(call="set_exact", type="rtc", at_s=2000),)),
             App("b", target_sdk=30, work=(Alarm(call="set_exact", at_s=2500),)))
-    assert _fires(_run(*apps, api=30), "a") == [2000.0]
-    r = _run(*apps, api=34)
-    assert _fires(r, "a") == [2500.0]
-    assert any(e.kind == "alarm_deferred" and "screen_off" in e.detail for e in r.events)
+    for api in (23, 30, 34):
+        r = _run(*apps, api=api)
+        # the next wakeup alarm: b's at 2500 s, or one of Doze's own (a light window opens with one) before it
+        nxt = min([e.t_s for e in r.events if e.kind == "maintenance" and e.t_s >= 2000] + [2500.0])
+        assert _fires(r, "a") == [nxt] and nxt > 2000
+        assert any(e.kind == "alarm_deferred" and "screen_off" in e.detail for e in r.events)
+    assert _fires(_run(*apps, api=34, day=AWAKE_DAY), "a") == [2000.0]
 
 
 # -- standby buckets ----------------------------------------------------------------------------------------------
@@ -226,6 +286,21 @@ def test_no_quota_while_charging_but_deliveries_while_charging_count_once_unplug
 def test_the_app_in_front_is_not_limited_by_its_bucket():
     day = Day(screen=(Session(0, DAY, "a"),))
     assert len(_every_minute("rare", 34, day=day)) == 119
+
+
+def test_from_api_31_exact_while_idle_alarms_are_not_held_by_the_bucket_quota_but_compat_ones_are():
+    # isExemptFromAppStandby: FLAG_ALLOW_WHILE_IDLE (exact while-idle, target 31+) has its own quota; a rare app's
+    # five reminders 10 minutes apart all fire on time; the same calls of an app targeting 30 (the compat flag) get
+    # the rare bucket's 1 an hour
+    work = tuple(Alarm(call="set_exact_and_allow_while_idle", at_s=600.0 * k, permission="use_exact_alarm")
+                 for k in range(1, 6))
+    r = _run(App("a", target_sdk=34, bucket="rare", work=work), day=AWAKE_DAY, duration=H)
+    assert _fires(r) == [600.0 * k for k in range(1, 6)]
+    compat = _run(App("a", target_sdk=30, bucket="rare", work=work), day=AWAKE_DAY, duration=H)
+    assert _fires(compat) == [600.0]
+    # Android 11 exempted only the alarm clock
+    assert _fires(_run(App("a", target_sdk=30, bucket="rare", work=work), api=30, day=AWAKE_DAY, duration=H)) \
+        == [600.0]
 
 
 # -- the exact-alarm permission -----------------------------------------------------------------------------------
