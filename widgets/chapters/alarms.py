@@ -142,6 +142,11 @@ def sync_scenario(way: str, apps: int, api: int = 34) -> sim.Scenario:
                         duration_s=DAY_S)
 
 
+def sync_lab_scenario(way: str, apps: int) -> sim.Scenario:
+    """The sync lab's scenario: sync_scenario on Android 14 (a top-level function, so the browser can import it)."""
+    return sync_scenario(way, apps)
+
+
 def sync_lab() -> Lab:
     def figure(runs: Runs, where: str | None) -> Any:
         return kit.summary_view(runs, where, rows=SYNC_ROWS, apps=(), battery=False, metrics=SYNC_METRICS)
@@ -152,7 +157,7 @@ def sync_lab() -> Lab:
                                          "CPU awake, idle"))
 
     return Lab(
-        lambda way, apps: sync_scenario(way, apps),
+        sync_lab_scenario,
         [
             Control("way", "Each app syncs with", "choice", "job", options=list(SYNC_WAYS.items())),
             Control("apps", "Apps", "choice", 4, options=[1, 4, 8], help="How many apps sync every 15 minutes"),
