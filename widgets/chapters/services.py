@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -10,8 +11,9 @@ import altair as alt
 import sim
 from widgets import kit
 from widgets.controls import Control
-from widgets.exercises import Exercise, Verdict, require
+from widgets.exercises import Exercise, Exercises, Verdict, WrongAnswerType, require
 from widgets.lab import Lab, Runs
+from widgets.predict import Prediction, nearest
 from widgets.theme import COLUMN_WIDTH_PX, PALETTE
 
 H = 3600.0
@@ -511,6 +513,87 @@ def fgs_table() -> list[dict[str, str]]:
     return rows
 
 
+# -- predictions, told from the runs -----------------------------------------------------------------------------
+
+
+def music_prediction(bg: sim.Result, fg: sim.Result) -> Prediction:
+    """Predict-then-reveal: when the background service's music stops (``bg``), against the foreground service's."""
+    stop = max(s.end_s for s in bg.lane("service", "music"))
+    deep = [s.start_s for s in bg.lane("doze") if s.value == "deep_idle"]
+    marks = [MUSIC_PLAY_S + PLAYLIST_S, MUSIC_SCREEN_OFF_S, MUSIC_LEAVE_S + 60.0, deep[0] if deep else math.inf]
+    correct = min(range(4), key=lambda i: abs(marks[i] - stop))
+    reveal = (
+        f"The background service is stopped **{stop - MUSIC_LEAVE_S:.0f} s after the user switches apps**, having "
+        f"played {music_played_min(bg):.0f} minutes of the hour. Android marks the app's UID idle 60 s after it "
+        "leaves the foreground and stops its background services as if they called `stopSelf()`. The screen going "
+        f"off changes nothing, and Doze is over an hour away. The foreground service plays all "
+        f"{music_played_min(fg):.0f} minutes, with its notification shown for {notification_min(fg):.0f} of them."
+    )
+    return Prediction("Played by a background service, when does the music stop?",
+                      ["never: the service runs until the playlist ends", "when the screen goes off",
+                       "about a minute after the user switches apps", "when the phone goes into Doze"],
+                      correct, reveal)
+
+
+def upload_prediction(bg: sim.Result, ej: sim.Result, fg: sim.Result, wifi: sim.Result) -> Prediction:
+    """Predict-then-reveal: how much of the video the background service sends on 3G (``bg``)."""
+    size = upload_size_mb(bg)
+    sent = sent_mb(bg)
+    stop = max(s.end_s for s in bg.lane("service", "chat"))
+    reveal = (
+        f"**{sent:.0f} MB of {size:.0f}.** The service is stopped {stop - CHAT_LEAVE_S:.0f} s after the user leaves, "
+        f"mid-upload. The expedited job sends all of it in {upload_done_s(ej):,.0f} s, with no notification; the "
+        f"foreground service too, in {upload_done_s(fg):,.0f} s, with its notification shown for "
+        f"{fg.summary.get('notification_s', 0.0):,.0f} s. On Wi-Fi the background service would have made it: the "
+        f"same video goes in {upload_done_s(wifi):.0f} s, well inside the minute. The minute Android leaves is for "
+        "finishing up, not for work whose length depends on the network."
+    )
+    return Prediction(f"On 3G, how much of the {size:.0f} MB video does the background service send?",
+                      ["all of it", "about a quarter", "none of it"], nearest(sent / size, [1.0, 0.25, 0.0]), reveal)
+
+
+def compress_prediction(old: sim.Result, job: sim.Result) -> Prediction:
+    """Predict-then-reveal: the game's frames missed for a background service of an app targeting 25 (``old``)
+    against a job that waits for the idle phone on the charger (``job``)."""
+    jank_old = old.summary["janky_frames_from_background"]
+    jank_job = job.summary["janky_frames_from_background"]
+    correct = 0 if jank_old < 1 else (1 if jank_old < 500 else 2)
+    if jank_job >= 1:
+        correct = 3
+    reveal = (
+        f"**{jank_old:,.0f} frames** with the background service, which is done "
+        f"{(compressed_at_s(old) - COMPRESS_AT_S) / MIN:.0f} minutes after the photos are taken; "
+        f"**{jank_job:,.0f}** with the job, which waits for the charger and the idle phone and is done at "
+        f"{clock(compressed_at_s(job))}. The game's two threads and the album's four share the phone's cores (four, "
+        "in the simulator's jank model), so for those minutes each frame gets less CPU than it needs, and more of "
+        "them miss the 16.7 ms a 60 Hz display gives them."
+    )
+    return Prediction("An album that targets API 25 (before Android 8) compresses in a background service while "
+                      "the game plays. How many of the game's frames miss their deadline because of it, and how many "
+                      "if it is a job?",
+                      ["none either way", "about a hundred as a service, none as a job",
+                       "over a thousand as a service, none as a job", "some either way"], correct, reveal)
+
+
+def fgs_prediction(table: list[dict[str, str]]) -> Prediction:
+    """Predict-then-reveal: a foreground service started from a job on Android 12, told from ``fgs_table()``."""
+    rows = {r[CALL_COLUMN]: r for r in table}
+    outcome = rows["from the background (a job)"]["Android 12"]
+    correct = {"runs": 0, "refused": 1}.get(outcome, 2)
+    reveal = (
+        f"**{'No' if outcome == 'refused' else 'Yes'}**: it is {outcome}, with a `{fgs_refusal(31)}`. From "
+        "Android 12 an app in the background may start a foreground service only under an exemption: the rows below it (a high-priority FCM message, an exact "
+        "alarm the user set, a tap on the app's notification) are the common ones. The deadline to call "
+        "`startForeground()` grew over the versions: 8 s late on Android 8 is "
+        f"{rows['... startForeground() 8 s late']['Android 8']}; 15 s late on Android 12 is "
+        f"{rows['... startForeground() 15 s late']['Android 12']} (`ForegroundServiceDidNotStartInTimeException`)."
+    )
+    return Prediction("A sync app's periodic job calls `startForegroundService()` in the background, on Android 12. "
+                      "Does the service start?",
+                      ["yes, as on Android 8", "no: the call is refused", "it starts, then Android stops it"],
+                      correct, reveal)
+
+
 # -- exercises ----------------------------------------------------------------------------------------------------
 
 
@@ -552,7 +635,8 @@ def _judge_music(answer: Any) -> Verdict:
 def _judge_upload(answer: Any) -> Verdict:
     require(answer, str, 'one of "started", "expedited", "fgs"')
     if answer not in UPLOAD_MECHANISMS:
-        return Verdict(False, f"{answer!r} is not one of the lab's choices: {', '.join(map(repr, UPLOAD_MECHANISMS))}.")
+        raise WrongAnswerType(f'your answer is {answer[:40]!r}; this exercise wants one of "started", "expedited" '
+                              'or "fgs" (the upload lab\'s choices).')
     results = {size: sim.run(upload_scenario(answer, size, "3g"), seed=0) for size in (5, 20)}
     for size, r in results.items():
         done = upload_done_s(r)
@@ -611,15 +695,47 @@ def _judge_compress(answer: Any) -> Verdict:
                          f"costing the game {jank:,.0f} frames.")
 
 
-EXERCISES = {
-    "music": Exercise("music", "a sim.Service", _judge_music),
-    "upload": Exercise("upload", 'one of "started", "expedited" or "fgs"', _judge_upload),
-    "compress": Exercise("compress", "a sim.Service", _judge_compress),
-}
-
-
-def check(name: str, answer: Any) -> Verdict:
-    """Judge ``answer`` to the exercise ``name`` of this chapter."""
-    if name not in EXERCISES:
-        raise ValueError(f"exercise {name!r}: allowed {', '.join(EXERCISES)}")
-    return EXERCISES[name].check(answer)
+EXERCISES = Exercises(globals(), [
+    Exercise(
+        "music", "a sim.Service", _judge_music,
+        solution='sim.Service(mode="foreground", at_s=60, run_s=3600, cpu_share=0.05,\n'
+                 '                     wakelock=True, fgs_type="mediaPlayback")',
+        explain="A foreground service of the type that says what it does, holding a wakelock while it plays (a media "
+                "player's `setWakeMode`): a background service is stopped a minute after the user leaves, and "
+                "without the wakelock the CPU sleeps between the service's bursts of work once the screen is off.",
+        wrong=('sim.Service(mode="started", at_s=60, run_s=3600, cpu_share=0.05, wakelock=True)',
+               'sim.Service(mode="foreground", at_s=60, run_s=3600, cpu_share=0.05, fgs_type="mediaPlayback")',
+               'sim.Service(mode="foreground", at_s=60, run_s=3600, cpu_share=0.05, wakelock=True)',
+               'sim.Service(mode="foreground", at_s=60, run_s=3600, cpu_share=0.05, wakelock=True, '
+               'fgs_type="shortService")',
+               'sim.Service(mode="foreground", at_s=60, run_s=3600, cpu_share=0.05, wakelock=True, '
+               'fgs_type="dataSync")'),
+    ),
+    Exercise(
+        "upload", 'one of "started", "expedited" or "fgs"', _judge_upload,
+        solution='"expedited"',
+        explain="The background service is stopped a minute after the user leaves, before 20 MB can go over 3G. The "
+                "foreground service sends everything, at the price of a notification for the whole upload. The "
+                "expedited job sends everything at once, with no notification. The trade-off turns the other way for "
+                "long uploads: an expedited job has an execution limit and a daily quota, so a 500 MB backup "
+                "belongs in a foreground service of type `dataSync` (or, from Android 14, a user-initiated data "
+                "transfer job), where the notification tells the user it is going on.",
+        wrong=('"started"', '"fgs"'),
+    ),
+    Exercise(
+        "compress", "a sim.Service", _judge_compress,
+        solution='sim.Service(mode="foreground", at_s=50, run_s=600, cpu_share=1.0,\n'
+                 '                     threads=2, fgs_type="dataSync")',
+        explain="A background service is stopped a minute after the user opens the game, so it must be a foreground "
+                "service. With four threads the game's two threads get too little of the four cores; with one or "
+                "two, the game keeps whole cores and misses no frame more than usual, and the work takes longer: two "
+                "threads need 10 minutes, one 20. Fewer threads trade time for frames. If half an hour were not "
+                "required, the job of the compression lab would cost no frames and no notification.",
+        wrong=('sim.Service(mode="foreground", at_s=50, run_s=300, cpu_share=1.0, threads=4, fgs_type="dataSync")',
+               'sim.Service(mode="started", at_s=50, run_s=600, cpu_share=1.0, threads=2)',
+               'sim.Service(mode="foreground", at_s=50, run_s=300, cpu_share=1.0, threads=2, fgs_type="dataSync")',
+               'sim.Service(mode="foreground", at_s=50, run_s=2400, cpu_share=1.0, threads=1, fgs_type="dataSync", '
+               'calls_start_foreground_after_s=None)'),
+    ),
+])
+check, solution = EXERCISES.check, EXERCISES.solution
