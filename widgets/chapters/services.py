@@ -582,8 +582,9 @@ def fgs_prediction(table: list[dict[str, str]]) -> Prediction:
     correct = {"runs": 0, "refused": 1}.get(outcome, 2)
     reveal = (
         f"**{'No' if outcome == 'refused' else 'Yes'}**: it is {outcome}, with a `{fgs_refusal(31)}`. From "
-        "Android 12 an app in the background may start a foreground service only under an exemption: the rows below it (a high-priority FCM message, an exact "
-        "alarm the user set, a tap on the app's notification) are the common ones. The deadline to call "
+        "Android 12 an app in the background may start a foreground service only under an exemption: the rows "
+        "below it (a high-priority FCM message, an exact alarm the user set, a tap on the app's notification) are "
+        "the common ones. The deadline to call "
         "`startForeground()` grew over the versions: 8 s late on Android 8 is "
         f"{rows['... startForeground() 8 s late']['Android 8']}; 15 s late on Android 12 is "
         f"{rows['... startForeground() 15 s late']['Android 12']} (`ForegroundServiceDidNotStartInTimeException`)."
