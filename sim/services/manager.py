@@ -271,10 +271,12 @@ class ActiveServices:
 
     def _asleep_for(self, r: _Run) -> bool:
         """Whether deep Doze has the service's CPU suspended now: its wakelocks are ignored and its network blocked
-        unless its process is in front or runs a foreground service, or its app is on the Doze allowlist
-        (KEEPS_WAKELOCKS_IN_DOZE: PowerManagerService, NetworkPolicyManager)."""
+        unless its process is in front or runs a foreground service, or its app is on the Doze allowlist or the
+        temporary allowlist (KEEPS_WAKELOCKS_IN_DOZE: PowerManagerService's mDeviceIdleWhitelist and
+        mDeviceIdleTempWhitelist, NetworkPolicyManager)."""
         h = self.host
-        return h.doze.deep == "idle" and r.state not in KEEPS_WAKELOCKS_IN_DOZE and not h.exempt(r.app)
+        return (h.doze.deep == "idle" and r.state not in KEEPS_WAKELOCKS_IN_DOZE and not h.exempt(r.app)
+                and h.now >= self._allow_until.get(r.app, -math.inf))
 
     def _chunk(self, r: _Run) -> None:
         """Run the next burst of the service's work (SERVICE_CHUNK_S of its run, cpu_share of it on the CPU, on

@@ -332,3 +332,17 @@ def test_threads_and_wakelock_are_validated():
         Service(threads=9)
     with pytest.raises(ValueError, match=r"Service\.wakelock"):
         Service(wakelock="yes")
+
+
+def test_a_high_priority_push_lets_a_started_service_work_in_deep_doze_while_its_temporary_allowlist_lasts():
+    # deep Doze begins about 74 min after the screen goes off at 300 s (the default timings); the push comes in it
+    day = Day(screen=(Session(0, 300, "a"),))
+    probe = _run(day=day, duration=4 * H)
+    a, b = next((s.start_s, s.end_s) for s in probe.lane("doze") if s.value == "deep_idle")
+    push = a + 600.0
+    svc = Service(mode="started", at_s=push, from_="push", run_s=20 * M, cpu_share=0.1, wakelock=True)
+    r = _run(svc, day=day, duration=4 * H)
+    ran = sorted(w.start_s for w in r.work if w.app == "a")
+    assert ran and ran[0] == pytest.approx(push, abs=1.0)  # allowlisted: its wakelock holds, its bursts run
+    assert all(t < push + 5 * M + 1.0 or t >= b for t in ran)  # after the 5 min, deep Doze holds it again
+    assert _service_spans(r)[0][1] == pytest.approx(push + 5 * M)  # ... and its UID goes idle: stopped (target 34)
