@@ -72,3 +72,15 @@ def test_the_exercises_show_a_verdict_and_their_solutions_start_closed(page: Pag
     solutions.first.locator(".admonition-title").click()
     page.wait_for_timeout(300)
     assert "Correct" in (solutions.first.text_content() or "")
+
+
+def test_each_prediction_reveals_its_answer_only_once_the_reader_chooses(page: Page, site_url: str) -> None:
+    _open(page, site_url)
+    predictions = page.locator(".bs-predict")
+    assert predictions.count() == 4
+    first = predictions.first
+    reveal = first.locator(".bs-reveal")
+    assert not reveal.is_visible()
+    first.locator("label").nth(2).click()  # "about a minute after the user switches apps"
+    assert reveal.is_visible()
+    assert "60 s after the user switches apps" in (reveal.text_content() or "")
