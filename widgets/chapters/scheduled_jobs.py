@@ -58,7 +58,7 @@ def refresh_scenario(constraints: str, interval_min: int, bucket: str = "working
 
 
 REFRESH_ROWS = ("Screen on", "Charging", "On Wi-Fi", "On cellular", "Doze: deep idle", "Doze: window")
-REFRESH_METRICS = ("job_runs", "metered_mb", "work_latency_p50_s", "battery_drained_mah",
+REFRESH_METRICS = ("job_runs", "metered_mb", "work_latency_p50_s", "oldest_data_min", "battery_drained_mah",
                    "janky_frames_from_background")
 
 
