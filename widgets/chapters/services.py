@@ -715,9 +715,10 @@ EXERCISES = Exercises(globals(), [
     Exercise(
         "upload", 'one of "started", "expedited" or "fgs"', _judge_upload,
         solution='"expedited"',
-        explain="The background service is stopped a minute after the user leaves, before 20 MB can go over 3G. The "
-                "foreground service sends everything, at the price of a notification for the whole upload. The "
-                "expedited job sends everything at once, with no notification. The trade-off turns the other way for "
+        explain="Over 3G, 20 MB takes longer than the minute a background service is left after the user leaves: "
+                "it is stopped mid-upload. The foreground service sends everything, at the price of a notification "
+                "for the whole upload. The expedited job sends everything at once, with no notification. The "
+                "trade-off turns the other way for "
                 "long uploads: an expedited job has an execution limit and a daily quota, so a 500 MB backup "
                 "belongs in a foreground service of type `dataSync` (or, from Android 14, a user-initiated data "
                 "transfer job), where the notification tells the user it is going on.",
