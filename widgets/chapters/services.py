@@ -699,22 +699,23 @@ def _judge_compress(answer: Any) -> Verdict:
 EXERCISES = Exercises(globals(), [
     Exercise(
         "music", "a sim.Service", _judge_music,
-        solution='sim.Service(mode="foreground", at_s=60, run_s=3600, cpu_share=0.05,\n'
-                 '                     wakelock=True, fgs_type="mediaPlayback")',
+        # (single quotes: the student-edition check searches the JSON of the downloads, which escapes double ones)
+        solution="sim.Service(mode='foreground', at_s=60, run_s=3600, cpu_share=0.05,\n"
+                 "                     wakelock=True, fgs_type='mediaPlayback')",
         explain="A foreground service of the type that says what it does, holding a wakelock while it plays (a media "
                 "player's `setWakeMode`): a background service is stopped a minute after the user leaves, and "
                 "without the wakelock the CPU sleeps between the service's bursts of work once the screen is off.",
-        wrong=('sim.Service(mode="started", at_s=60, run_s=3600, cpu_share=0.05, wakelock=True)',
-               'sim.Service(mode="foreground", at_s=60, run_s=3600, cpu_share=0.05, fgs_type="mediaPlayback")',
-               'sim.Service(mode="foreground", at_s=60, run_s=3600, cpu_share=0.05, wakelock=True)',
-               'sim.Service(mode="foreground", at_s=60, run_s=3600, cpu_share=0.05, wakelock=True, '
-               'fgs_type="shortService")',
-               'sim.Service(mode="foreground", at_s=60, run_s=3600, cpu_share=0.05, wakelock=True, '
-               'fgs_type="dataSync")'),
+        wrong=("sim.Service(mode='started', at_s=60, run_s=3600, cpu_share=0.05, wakelock=True)",
+               "sim.Service(mode='foreground', at_s=60, run_s=3600, cpu_share=0.05, fgs_type='mediaPlayback')",
+               "sim.Service(mode='foreground', at_s=60, run_s=3600, cpu_share=0.05, wakelock=True)",
+               "sim.Service(mode='foreground', at_s=60, run_s=3600, cpu_share=0.05, wakelock=True, "
+               "fgs_type='shortService')",
+               "sim.Service(mode='foreground', at_s=60, run_s=3600, cpu_share=0.05, wakelock=True, "
+               "fgs_type='dataSync')"),
     ),
     Exercise(
         "upload", 'one of "started", "expedited" or "fgs"', _judge_upload,
-        solution='"expedited"',
+        solution="'expedited'",
         explain="Over 3G, 20 MB takes longer than the minute a background service is left after the user leaves: "
                 "it is stopped mid-upload. The foreground service sends everything, at the price of a notification "
                 "for the whole upload. The expedited job sends everything at once, with no notification. The "
@@ -722,22 +723,22 @@ EXERCISES = Exercises(globals(), [
                 "long uploads: an expedited job has an execution limit and a daily quota, so a 500 MB backup "
                 "belongs in a foreground service of type `dataSync` (or, from Android 14, a user-initiated data "
                 "transfer job), where the notification tells the user it is going on.",
-        wrong=('"started"', '"fgs"'),
+        wrong=("'started'", "'fgs'"),
     ),
     Exercise(
         "compress", "a sim.Service", _judge_compress,
-        solution='sim.Service(mode="foreground", at_s=50, run_s=600, cpu_share=1.0,\n'
-                 '                     threads=2, fgs_type="dataSync")',
+        solution="sim.Service(mode='foreground', at_s=50, run_s=600, cpu_share=1.0,\n"
+                 "                     threads=2, fgs_type='dataSync')",
         explain="A background service is stopped a minute after the user opens the game, so it must be a foreground "
                 "service. With four threads the game's two threads get too little of the four cores; with one or "
                 "two, the game keeps whole cores and misses no frame more than usual, and the work takes longer: two "
                 "threads need 10 minutes, one 20. Fewer threads trade time for frames. If half an hour were not "
                 "required, the job of the compression lab would cost no frames and no notification.",
-        wrong=('sim.Service(mode="foreground", at_s=50, run_s=300, cpu_share=1.0, threads=4, fgs_type="dataSync")',
-               'sim.Service(mode="started", at_s=50, run_s=600, cpu_share=1.0, threads=2)',
-               'sim.Service(mode="foreground", at_s=50, run_s=300, cpu_share=1.0, threads=2, fgs_type="dataSync")',
-               'sim.Service(mode="foreground", at_s=50, run_s=2400, cpu_share=1.0, threads=1, fgs_type="dataSync", '
-               'calls_start_foreground_after_s=None)'),
+        wrong=("sim.Service(mode='foreground', at_s=50, run_s=300, cpu_share=1.0, threads=4, fgs_type='dataSync')",
+               "sim.Service(mode='started', at_s=50, run_s=600, cpu_share=1.0, threads=2)",
+               "sim.Service(mode='foreground', at_s=50, run_s=300, cpu_share=1.0, threads=2, fgs_type='dataSync')",
+               "sim.Service(mode='foreground', at_s=50, run_s=2400, cpu_share=1.0, threads=1, fgs_type='dataSync', "
+               "calls_start_foreground_after_s=None)"),
     ),
 ])
 check, solution = EXERCISES.check, EXERCISES.solution
