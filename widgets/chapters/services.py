@@ -603,34 +603,49 @@ def _service(answer: Any, example: str) -> sim.Service:
     return answer  # type: ignore[no-any-return]
 
 
-def _judge_music(answer: Any) -> Verdict:
-    svc = _service(answer, 'sim.Service(mode="foreground", at_s=60, run_s=3600, ...)')
-    if svc.at_s != MUSIC_PLAY_S or svc.run_s != PLAYLIST_S:
-        return Verdict(False, "keep the call where the user taps Play (at_s=60) and the playlist's hour (run_s=3600); "
-                              "change how the service runs.")
-    app = sim.App("music", target_sdk=34, work=(svc,))
-    r = sim.run(sim.Scenario(device=sim.Device(api_level=34), day=music_day(), apps=(app,),
-                             duration_s=MUSIC_DURATION_S), seed=0)
-    stopped = [e.detail for e in r.events if e.kind in ("service_refused", "fgs_timeout")]
-    if stopped:
-        why = stopped[0].split(": ", 1)[-1]
-        return Verdict(False, f"Android stopped it: {why[:150]}")
-    played = music_played_min(r)
-    if played < PLAYLIST_S / MIN - 0.5:
-        return Verdict(False, f"the music played {played:.0f} minutes and stopped; look at where the "
-                              "'music: playing' row of the music lab ends for a background service, and why.")
-    if svc.fgs_type != "mediaPlayback":
-        return Verdict(False, f"it plays, but as a {svc.fgs_type!r} service: Android 14 asks for the type that "
-                              "says what the service does (and Google Play checks it). Which type is music?")
-    end = MUSIC_PLAY_S + PLAYLIST_S
-    asleep = sum(min(s.end_s, end) - max(s.start_s, MUSIC_PLAY_S) for s in r.lane("cpu")
-                 if s.value == "suspended" and s.end_s > MUSIC_PLAY_S and s.start_s < end)
+#: The running app: the user starts a run with the phone in a pocket, screen off; at 10 min the watch notices the
+#: run and tells the phone with a high-priority FCM message. The run lasts 45 minutes.
+WATCH_MESSAGE_S = 10 * MIN
+RUN_S = 45 * MIN
+#: ASSUMPTION: recording a GPS track keeps about 5 % of a core busy (the numbers only set the scale).
+RUN_CPU_SHARE = 0.05
+#: The recording counts if it starts within two minutes of the watch's message.
+RUN_START_WITHIN_S = 2 * MIN
+
+
+def run_scenario(svc: sim.Service) -> sim.Scenario:
+    """The running app (targeting 34) on Android 14, its screen off for the whole run, calling `svc`."""
+    app = sim.App("run", target_sdk=34, work=(svc,))
+    return sim.Scenario(device=sim.Device(api_level=34), day=sim.Day(), apps=(app,),
+                        duration_s=WATCH_MESSAGE_S + RUN_S + 10 * MIN)
+
+
+def _judge_run(answer: Any) -> Verdict:
+    svc = _service(answer, "sim.Service(mode='foreground', at_s=600, run_s=2700, ...)")
+    if svc.fgs_type != "location" or svc.run_s < RUN_S:
+        return Verdict(False, "keep the service a location service (fgs_type='location') that records the whole "
+                              "run (run_s=2700); choose how and from where it is started.")
+    if not WATCH_MESSAGE_S <= svc.at_s <= WATCH_MESSAGE_S + RUN_START_WITHIN_S:
+        return Verdict(False, f"the run began at {WATCH_MESSAGE_S / MIN:.0f} min (at_s=600); the recording must "
+                              "start within two minutes of the watch's message.")
+    r = sim.run(run_scenario(svc), seed=0)
+    refused = [e.detail.split(": ", 1)[-1] for e in r.events if e.kind in ("service_refused", "fgs_timeout")]
+    if refused:
+        return Verdict(False, f"Android refused it: {refused[0][:170]}. Look at the table of background starts and "
+                              "its rows that are not a start from the background.")
+    spans = [(s.start_s, s.end_s) for s in r.lane("service", "run")]
+    end = svc.at_s + RUN_S
+    if not spans or spans[0][1] < end - 1.0:
+        return Verdict(False, "the recording stopped before the run ended; look at where a background service's row "
+                              "ends in the music lab.")
+    asleep = sum(min(s.end_s, end) - max(s.start_s, svc.at_s) for s in r.lane("cpu")
+                 if s.value == "suspended" and s.end_s > svc.at_s and s.start_s < end)
     if asleep > 1.0:
-        return Verdict(False, f"the service runs, but the CPU slept {asleep / MIN:.0f} minutes of the hour with the "
-                              "screen off: the music would stutter and stop. Look at the 'CPU awake' row of the "
-                              "music lab. What keeps the CPU awake while the music plays?")
-    return Verdict(True, f"the music plays the whole hour, with its notification shown for {notification_min(r):.0f} "
-                         "minutes, and the CPU awake throughout.")
+        return Verdict(False, f"the service runs, but the CPU slept {asleep / MIN:.0f} of the run's minutes with the "
+                              "screen off, and the GPS track has holes. Look at the 'CPU awake' row of the music "
+                              "lab: what keeps it awake?")
+    return Verdict(True, f"the whole run is recorded, from {clock(svc.at_s)} (h:mm), with the notification shown "
+                         f"for {r.summary.get('notification_s', 0.0) / MIN:.0f} minutes and the CPU awake throughout.")
 
 
 def _judge_upload(answer: Any) -> Verdict:
@@ -698,20 +713,22 @@ def _judge_compress(answer: Any) -> Verdict:
 
 EXERCISES = Exercises(globals(), [
     Exercise(
-        "music", "a sim.Service", _judge_music,
+        "run", "a sim.Service", _judge_run,
         # (single quotes: the student-edition check searches the JSON of the downloads, which escapes double ones)
-        solution="sim.Service(mode='foreground', at_s=60, run_s=3600, cpu_share=0.05,\n"
-                 "                     wakelock=True, fgs_type='mediaPlayback')",
-        explain="A foreground service of the type that says what it does, holding a wakelock while it plays (a media "
-                "player's `setWakeMode`): a background service is stopped a minute after the user leaves, and "
-                "without the wakelock the CPU sleeps between the service's bursts of work once the screen is off.",
-        wrong=("sim.Service(mode='started', at_s=60, run_s=3600, cpu_share=0.05, wakelock=True)",
-               "sim.Service(mode='foreground', at_s=60, run_s=3600, cpu_share=0.05, fgs_type='mediaPlayback')",
-               "sim.Service(mode='foreground', at_s=60, run_s=3600, cpu_share=0.05, wakelock=True)",
-               "sim.Service(mode='foreground', at_s=60, run_s=3600, cpu_share=0.05, wakelock=True, "
-               "fgs_type='shortService')",
-               "sim.Service(mode='foreground', at_s=60, run_s=3600, cpu_share=0.05, wakelock=True, "
-               "fgs_type='dataSync')"),
+        solution="sim.Service(mode='foreground', at_s=630, from_='foreground', run_s=2700,\n"
+                 "                     cpu_share=0.05, wakelock=True, fgs_type='location')",
+        explain="Android 14 does not let a location service be created from the background, even under an "
+                "exemption from Android 12's rule such as a high-priority FCM message. So the FCM message posts a "
+                "notification (\"Your run has started: tap to record\") whose tap opens the app's activity, and "
+                "the activity starts the service while the app is on screen. The solution assumes the "
+                "tap comes 30 s after the message. The wakelock keeps the CPU, and the GPS track, going with the "
+                "screen off.",
+        wrong=("sim.Service(mode='foreground', at_s=600, from_='push', run_s=2700, cpu_share=0.05, wakelock=True, "
+               "fgs_type='location')",
+               "sim.Service(mode='foreground', at_s=600, from_='background', run_s=2700, cpu_share=0.05, "
+               "wakelock=True, fgs_type='location')",
+               "sim.Service(mode='foreground', at_s=630, from_='foreground', run_s=2700, cpu_share=0.05, "
+               "fgs_type='location')"),
     ),
     Exercise(
         "upload", 'one of "started", "expedited" or "fgs"', _judge_upload,

@@ -19,8 +19,7 @@ PAGE = Path(__file__).resolve().parents[3] / "book" / "services.md"
 # Where each of an exercise's likely wrong answers (its Exercise.wrong, in order) is pointed: a figure's row or lab,
 # or what Android did, never the answer (tests/widgets/test_exercises.py checks the rest for every chapter).
 HINTS = {
-    "music": ["'music: playing' row", "'CPU awake' row", "MissingForegroundServiceTypeException", "shortService",
-              "Which type is music?"],
+    "run": ["cannot be created from the background", "cannot be created from the background", "'CPU awake' row"],
     "upload": ["service's row end", "notification"],
     "compress": ["threads", "service row ends", "20 (run_s x cpu_share x threads)", "startForeground()"],
 }
@@ -44,7 +43,7 @@ def test_an_unknown_upload_choice_gets_a_plain_message() -> None:
 
 
 def test_an_unknown_exercise_is_refused_by_name() -> None:
-    with pytest.raises(ValueError, match="exercise 'musik': allowed music, upload, compress"):
+    with pytest.raises(ValueError, match="exercise 'musik': allowed run, upload, compress"):
         check("musik", "fgs")
 
 
