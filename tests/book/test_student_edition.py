@@ -26,6 +26,8 @@ def _site_text(site: Path) -> str:
             text = path.read_text(encoding="utf-8", errors="replace")
             texts.append(text)
             texts.append(html.unescape(text))
+            if path.suffix in {".ipynb", ".json", ".js"}:  # strings escaped for JSON: \" and \n
+                texts.append(text.replace('\\"', '"').replace("\\n", "\n"))
     return "\n".join(texts)
 
 
