@@ -714,7 +714,6 @@ def _judge_compress(answer: Any) -> Verdict:
 EXERCISES = Exercises(globals(), [
     Exercise(
         "run", "a sim.Service", _judge_run,
-        # (single quotes: the student-edition check searches the JSON of the downloads, which escapes double ones)
         solution="sim.Service(mode='foreground', at_s=630, from_='foreground', run_s=2700,\n"
                  "                     cpu_share=0.05, wakelock=True, fgs_type='location')",
         explain="Android 14 does not let a location service be created from the background, even under an "
