@@ -23,7 +23,7 @@ from sim.doze import DOZE_API_LEVEL, Doze
 from sim.foreground import jank_sweep
 from sim.jobs import JobScheduler
 from sim.metrics import core_summary, percentile, work_lane
-from sim.processes import MAX_CACHED_PROCESSES, Processes
+from sim.processes import KEEPS_WAKELOCKS_IN_DOZE, MAX_CACHED_PROCESSES, Processes
 from sim.radio import Link, lte_model, umts_model, wifi_model
 from sim.records import EnergyRow, Event, StateSpan, WorkRecord
 from sim.restrictions import doze_blocks_work, network_blocks
@@ -221,6 +221,24 @@ class Phone:
         heapq.heappush(self._hold_ends, (-t1_s, len(self.holds) - 1))
         self._held_until(t1_s)
 
+    def wakelock(self, t0_s: float, t1_s: float, app: str, reason: str) -> Callable[[float], None]:
+        """The app holds a partial wakelock from t0_s to t1_s (ServiceHost); the returned function releases it
+        earlier, at the time it is given (a time past t1_s changes nothing)."""
+        i = len(self.holds)
+        self.hold(t0_s, t1_s, app, reason)
+
+        def release(t: float) -> None:
+            a, b, who, why = self.holds[i]
+            end = max(a, min(b, t))
+            if end >= b:
+                return
+            self.holds[i] = (a, end, who, why)
+            heapq.heappush(self._hold_ends, (-end, i))
+            if self._awake_until == b:
+                self._awake_until = self._latest_hold_end()
+
+        return release
+
     def _held_until(self, t1_s: float) -> None:
         if t1_s > self._awake_until:
             now = float(self.env.now)
@@ -341,11 +359,13 @@ class Phone:
 
     def doze_changed(self, t_s: float) -> None:
         if self.doze.deep == "idle":
-            # deep idle: the CPU suspends, ignoring the wakelocks of apps not on the Doze allowlist; the work they
+            # deep idle: the CPU suspends, ignoring the wakelocks of apps not on the Doze allowlist (unless their
+            # process runs a foreground service: KEEPS_WAKELOCKS_IN_DOZE); the work they
             # held up freezes where it is until the CPU wakes for a maintenance window or Doze ends (android-facts
             # §1c "Wake locks: ignored")
             for w in sorted(self._running, key=lambda w: w.rec_i):
-                if not self._exempt[w.app] and w.end_s > t_s and w.left_s < 0:
+                if (not self._exempt[w.app] and w.proc_state not in KEEPS_WAKELOCKS_IN_DOZE and w.end_s > t_s
+                        and w.left_s < 0):
                     w.pause()
         elif self._paused:
             paused, self._paused = self._paused, []

@@ -10,6 +10,7 @@ from sim.records import StateSpan
 
 __all__ = [
     "ASSUMED_COLD_START_CPU_S",
+    "KEEPS_WAKELOCKS_IN_DOZE",
     "MAX_CACHED_PROCESSES",
     "PROCESS_STATES",
     "WORK_STATES",
@@ -23,6 +24,12 @@ __all__ = [
 PROCESS_STATES = ("not_running", "cached", "receiver", "service", "foreground_service", "top")
 #: The states in which work runs (what `Processes.acquire` takes), most important last.
 WORK_STATES = ("receiver", "service", "foreground_service")
+# PowerManagerService.setWakeLockDisabledStateLocked (aosp-mirror/platform_frameworks_base, services/core/java/com/
+# android/server/power/PowerManagerService.java, commit 00dcff88): deep Doze disables the partial wakelocks of app
+# UIDs off the Doze allowlists only if their process state is below PROCESS_STATE_BOUND_FOREGROUND_SERVICE; a
+# process in front or running a foreground service keeps them (and its network: NetworkPolicyManager.
+# isProcStateAllowedWhileIdleOrPowerSaveMode, procState <= FOREGROUND_THRESHOLD_STATE).
+KEEPS_WAKELOCKS_IN_DOZE = ("foreground_service", "top")
 _RANK = {s: i for i, s in enumerate(PROCESS_STATES)}
 
 MAX_CACHED_PROCESSES = 32  # android-facts §5: ActivityManagerConstants.DEFAULT_MAX_CACHED_PROCESSES (Android 8-14)

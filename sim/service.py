@@ -92,6 +92,11 @@ class ServiceHost(Protocol):
         span at a later time."""
         ...
 
+    def wakelock(self, t0_s: float, t1_s: float, app: str, reason: str) -> Callable[[float], None]:
+        """The app holds a partial wakelock from t0_s to t1_s, keeping the CPU awake; the returned function releases
+        it earlier (the wakelock is the app's to release: deep Doze is the caller's to apply)."""
+        ...
+
     def start_work(
         self,
         t_req: float,

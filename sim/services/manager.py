@@ -8,6 +8,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+from sim.processes import KEEPS_WAKELOCKS_IN_DOZE
 from sim.records import StateSpan
 from sim.service import RunningWork, ServiceHost, Timer
 from sim.services.spec import (
@@ -29,6 +30,7 @@ from sim.services.spec import (
     SHORT_FGS_TIMEOUT_S,
     START_FOREGROUND_30S_API_LEVEL,
     START_FOREGROUND_ANR_DELAY_S,
+    TRANSFER_PIECE_BYTES,
     WHILE_IN_USE_FGS_TYPES,
     Service,
     start_foreground_timeout_s,
@@ -50,24 +52,35 @@ _FGS_EXEMPT_FROM = {
 class _Run:
     """One service of one app, from the call to its end."""
 
-    __slots__ = ("app", "chunk_timer", "cut", "end", "fg", "fg_since", "first", "label", "running", "spec",
-                 "state", "t0", "timers", "work")
+    __slots__ = ("app", "chunk_end", "chunk_timer", "cut", "down_left", "end", "fg", "fg_since", "label", "running",
+                 "spec", "state", "t0", "timers", "up_left", "wl_release", "work_end", "works", "xfer",
+                 "xfer_waiting")
 
     def __init__(self, app: str, spec: Service, label: str, t0: float) -> None:
         self.app = app
         self.spec = spec
         self.label = label
         self.t0 = t0
-        self.end = t0 + float(spec.run_s)  # when it ends by itself (stopSelf) if nothing stops it
+        self.work_end = t0 + float(spec.run_s)  # when its CPU work is done
+        self.end = self.work_end  # when its process is kept until, as far as known (longer if its transfer is)
         self.state = "service"  # its process state: "service", or "foreground_service" once startForeground ran
         self.fg = False  # startForeground() called: the notification is shown
         self.fg_since = 0.0
-        self.first = True
         self.running = True
-        self.work: RunningWork | None = None
+        self.works: list[RunningWork] = []  # the burst in progress, one piece of work per thread
         self.chunk_timer: Timer | None = None
+        self.chunk_end = t0
         self.timers: list[Timer] = []
         self.cut: Callable[[float], None] | None = None
+        self.up_left = int(spec.up_bytes)
+        self.down_left = int(spec.down_bytes)
+        self.xfer: RunningWork | None = None  # the piece of the transfer in flight
+        self.xfer_waiting = False  # the next piece waits for the network (or for deep Doze to end)
+        self.wl_release: Callable[[float], None] | None = None  # the wakelock held over the current burst period
+
+    @property
+    def xfer_done(self) -> bool:
+        return self.up_left == 0 and self.down_left == 0 and (self.xfer is None or not self.xfer.running)
 
 
 class ActiveServices:
@@ -86,8 +99,14 @@ class ActiveServices:
       leaving the front); API 34+ targets 34+: a type is required, and while-in-use types cannot start from the
       background; shortService times out after 3 min (API 34+); dataSync after 6 h in 24 h (API 35, target 35).
 
-    A service's work runs in its app's process as bursts of CPU (sim.services.spec.SERVICE_CHUNK_S), so it costs
-    what any work costs and competes for the cores with the app in front; stopping the service cuts it there.
+    A service's work runs in its app's process as bursts of CPU on `threads` threads (sim.services.spec.
+    SERVICE_CHUNK_S), and its bytes move in pieces (TRANSFER_PIECE_BYTES), so it costs what any work costs and
+    competes for the cores with the app in front; stopping the service cuts it there. Its wakelock (`wakelock`)
+    keeps the CPU awake; in deep Doze a service whose process is not a foreground service (and whose app is not on
+    the Doze allowlist) loses its wakelock, its bursts and its network until Doze lets go (PowerManagerService,
+    NetworkPolicyManager: KEEPS_WAKELOCKS_IN_DOZE); a foreground service keeps all three. (Playback through
+    audioserver, whose own wakelock deep Doze does not disable, is not modelled: a started music service's music
+    stops with its CPU here.)
     """
 
     name: str = "activeservices"
@@ -246,26 +265,82 @@ class ActiveServices:
         self._chunk(r)  # (the first burst pays the process's cold start, if any)
         if r.running:
             r.cut = self.host.keep_process(app, r.state, t, r.end)
+            if r.up_left or r.down_left:
+                self._piece(r)
         return r
 
+    def _asleep_for(self, r: _Run) -> bool:
+        """Whether deep Doze has the service's CPU suspended now: its wakelocks are ignored and its network blocked
+        unless its process is in front or runs a foreground service, or its app is on the Doze allowlist or the
+        temporary allowlist (KEEPS_WAKELOCKS_IN_DOZE: PowerManagerService's mDeviceIdleWhitelist and
+        mDeviceIdleTempWhitelist, NetworkPolicyManager)."""
+        h = self.host
+        return (h.doze.deep == "idle" and r.state not in KEEPS_WAKELOCKS_IN_DOZE and not h.exempt(r.app)
+                and h.now >= self._allow_until.get(r.app, -math.inf))
+
     def _chunk(self, r: _Run) -> None:
-        """Run the next burst of the service's work (SERVICE_CHUNK_S of its run, cpu_share of it on the CPU)."""
+        """Run the next burst of the service's work (SERVICE_CHUNK_S of its run, cpu_share of it on the CPU, on
+        `threads` threads), holding its wakelock over the period if it has one."""
         if not r.running:
             return
         h = self.host
         t = h.now
-        left = r.end - t
+        left = r.work_end - t
         if left <= EPS_S:
-            self._stop(r, t, "finished: its work is done (stopSelf)", "service_end")
-            return
-        dur = min(SERVICE_CHUNK_S, left)
-        spec = r.spec
-        cpu = dur * float(spec.cpu_share)
-        up, down = (spec.up_bytes, spec.down_bytes) if r.first else (0, 0)
-        r.first = False
-        if cpu > 0.0 or up or down:
-            r.work = h.start_work(t, t, r.app, cpu, up, down, "service", None, "", proc_state=r.state)
+            if r.xfer_done:
+                self._stop(r, t, "finished: its work is done (stopSelf)", "service_end")
+                return
+            dur = SERVICE_CHUNK_S  # its CPU work is done; it waits for its transfer, holding its process
+            cpu = 0.0
+            if t + dur > r.end:
+                r.end = t + dur
+                if r.cut is not None:
+                    r.cut(t)
+                r.cut = h.keep_process(r.app, r.state, t, r.end)
+        else:
+            dur = min(SERVICE_CHUNK_S, left)
+            cpu = dur * float(r.spec.cpu_share)
+        r.chunk_end = t + dur
+        r.works = []
+        asleep = self._asleep_for(r)
+        if cpu > 0.0 and not asleep:
+            r.works = [h.start_work(t, t, r.app, cpu, 0, 0, "service", None, "", proc_state=r.state)
+                       for _ in range(r.spec.threads)]
+        elif cpu > 0.0:
+            self._note(f"{r.app}: the {r.label} does no work while the phone is in deep Doze: its process is not a "
+                       "foreground service, so its wakelocks are ignored and the CPU sleeps (PowerManagerService, "
+                       "KEEPS_WAKELOCKS_IN_DOZE)")
+        self._hold_wakelock(r, t)
         r.chunk_timer = h.call_later(dur, self._chunk, r)
+
+    def _hold_wakelock(self, r: _Run, t: float) -> None:
+        if r.wl_release is not None:
+            r.wl_release(t)
+            r.wl_release = None
+        if r.spec.wakelock and r.chunk_end > t and not self._asleep_for(r):
+            r.wl_release = self.host.wakelock(t, r.chunk_end, r.app, "service")
+
+    def _piece(self, r: _Run) -> None:
+        """Send the next piece of the service's transfer (TRANSFER_PIECE_BYTES), or say the transfer is done."""
+        if not r.running:
+            return
+        h = self.host
+        t = h.now
+        r.xfer = None
+        if r.up_left == 0 and r.down_left == 0:
+            if t >= r.work_end - EPS_S:
+                self._stop(r, t, "finished: its work is done (stopSelf)", "service_end")
+            return
+        if h.network == "none" or self._asleep_for(r):
+            r.xfer_waiting = True
+            return
+        r.xfer_waiting = False
+        up = min(r.up_left, TRANSFER_PIECE_BYTES)
+        down = min(r.down_left, TRANSFER_PIECE_BYTES - up)
+        r.up_left -= up
+        r.down_left -= down
+        r.xfer = h.start_work(t, t, r.app, 0.0, up, down, "service", lambda _rec: self._piece(r), "",
+                              proc_state=r.state)
 
     def _set_state(self, r: _Run, state: str, t: float) -> None:
         if state == r.state:
@@ -390,8 +465,14 @@ class ActiveServices:
             timer.cancel()
         if r.chunk_timer is not None:
             r.chunk_timer.cancel()
-        if r.work is not None and r.work.running:
-            r.work.stop(f"{r.label}: {why}")
+        for w in r.works:
+            if w.running:
+                w.stop(f"{r.label}: {why}")
+        if r.xfer is not None and r.xfer.running:
+            r.xfer.stop(f"{r.label}: {why}")  # (the piece in flight arrives: sim.phone._Work.stop)
+        if r.wl_release is not None:
+            r.wl_release(t)
+            r.wl_release = None
         if r.cut is not None:
             r.cut(t)
         self._close(r, t)
@@ -444,6 +525,15 @@ class ActiveServices:
 
     # -- the system service interface ----------------------------------------------------------------------------
     def changed(self, what: str) -> None:
+        if what in ("doze", "state"):
+            t = self.host.now
+            for r in self.runs:
+                if not r.running:
+                    continue
+                if what == "doze" and r.spec.wakelock:
+                    self._hold_wakelock(r, t)  # (released in deep Doze unless its process keeps it, taken back after)
+                if r.xfer_waiting:
+                    self._piece(r)
         fg = self.host.foreground
         if fg != self._fg:
             old, self._fg = self._fg, fg

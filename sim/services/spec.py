@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from sim._validate import ScenarioError, check_choice, check_int, check_number, strict
+from sim._validate import ScenarioError, check_bool, check_choice, check_int, check_number, strict
 from sim.work import MAX_BYTES, MECHANISMS, WorkHost
 
 __all__ = [
@@ -68,15 +68,28 @@ FGS_TYPES = ("camera", "connectedDevice", "dataSync", "health", "location", "med
 # (Android 14, target 34): camera, microphone, location, body sensors (the health type, the model's reading)
 WHILE_IN_USE_FGS_TYPES = ("camera", "microphone", "location", "health")
 
+# --- Doze and a service's process state ---------------------------------------------------------------------------
+# PowerManagerService.setWakeLockDisabledStateLocked (aosp-mirror/platform_frameworks_base, services/core/java/com/
+# android/server/power/PowerManagerService.java, read at commit 00dcff88): in deep Doze (mDeviceIdleMode) a partial
+# wakelock of an app UID that is not on the Doze allowlist or the temporary allowlist is disabled if its process
+# state is below PROCESS_STATE_BOUND_FOREGROUND_SERVICE; light Doze disables none. NetworkPolicyManager.
+# isProcStateAllowedWhileIdleOrPowerSaveMode lets the same foreground states use the network in Doze
+# (procState <= FOREGROUND_THRESHOLD_STATE). So a foreground service keeps its wakelock and its network in deep Doze;
+# a started or bound service (PROCESS_STATE_SERVICE) does not.
+DOZE_KEEPS_STATES = ("top", "foreground_service")
+
 # --- the model's own choices ------------------------------------------------------------------------------------
 # ASSUMPTION: a service's CPU is spread over its run as one burst of cpu_share x CHUNK_S seconds at the start of each
-# CHUNK_S; stopping the service cuts the burst in progress and cancels the rest (the energy ends at the stop).
+# CHUNK_S, on `threads` threads at once; stopping the service cuts the burst in progress and cancels the rest (the
+# energy ends at the stop). A burst that falls in deep Doze while the service's process is below a foreground
+# service (and the app is not on the Doze allowlist) does not run: its CPU is suspended (DOZE_KEEPS_STATES).
+# Without `wakelock` the CPU may suspend between bursts (each burst wakes it: a service's own timer).
 SERVICE_CHUNK_S = 60.0
-# ASSUMPTION (not in android-facts): each burst starts on its own timer, so a running service's work goes on in Doze;
-# only a burst in progress when deep Doze begins is frozen by the core, as any wakelock is (android-facts §1c). For a
-# foreground service this matches PowerManagerService keeping the wakelocks of processes at FOREGROUND_SERVICE or
-# above in Doze (from memory of the AOSP source, not re-read); for started and bound services it is generous. The
-# service holds no wakelock of its own between bursts: the CPU may suspend then.
+# ASSUMPTION: a service moves its bytes in pieces of this size one after the other from its start (an upload in
+# chunks over one connection); a stop takes effect at the end of the piece in flight. The service has finished its
+# work when its run_s has passed and its last piece has arrived.
+TRANSFER_PIECE_BYTES = 1_000_000
+MAX_THREADS = 8
 
 MODES = ("started", "bound", "foreground")
 #: Where the app makes the call: from its activity on screen, from the background (a periodic job, an alarm, a
@@ -105,6 +118,12 @@ class Service:
     `from_` (one of START_CONTEXTS). Its work runs for `run_s` seconds unless Android stops it, keeping a core busy
     `cpu_share` of that time (0.2 for music playback) and moving `up_bytes`/`down_bytes` at its start.
     `fgs_type` is the foregroundServiceType (one of FGS_TYPES; required from API 34 for apps targeting 34).
+    `threads`: how many threads do the work at once (a photo compressor's pool: each burst runs on that many
+    threads, each counting against the app in front in the jank model). `wakelock`: the service holds a partial
+    wakelock from its start to its end (music playback: the CPU never suspends while it plays), ignored in deep Doze
+    unless the service is a foreground service (PowerManagerService, see DOZE_KEEPS_STATES).
+    The bytes move in pieces of TRANSFER_PIECE_BYTES from the start; the service's work is done when run_s has
+    passed and the transfer has finished (stopSelf), whichever is later.
 
     (The field is `mode`, not `start`: `start` is the method every mechanism has.)
 
@@ -123,6 +142,8 @@ class Service:
     down_bytes: int = 0
     calls_start_foreground_after_s: float | None = 0.0
     fgs_type: str | None = None
+    threads: int = 1
+    wakelock: bool = False
 
     def __post_init__(self) -> None:
         o = "Service"
@@ -136,6 +157,8 @@ class Service:
         if self.calls_start_foreground_after_s is not None:
             check_number(o, "calls_start_foreground_after_s", self.calls_start_foreground_after_s, lo=0.0,
                          hi=MAX_AT_S)
+        check_int(o, "threads", self.threads, lo=1, hi=MAX_THREADS)
+        check_bool(o, "wakelock", self.wakelock)
         if self.fgs_type is not None:
             check_choice(o, "fgs_type", self.fgs_type, FGS_TYPES)
         if self.mode != "foreground":

@@ -51,7 +51,9 @@ def mechanisms(draw, horizon):
     return Service(mode=mode, at_s=at, from_=draw(st.sampled_from(START_CONTEXTS)),
                    run_s=draw(st.sampled_from([30.0, 600.0, 4 * H])), cpu_share=draw(st.sampled_from([0.05, 0.5])),
                    calls_start_foreground_after_s=draw(st.sampled_from([None, 0.0, 3.0, 20.0])) if fg else 0.0,
-                   fgs_type=draw(st.sampled_from([None, *FGS_TYPES])) if fg else None)
+                   fgs_type=draw(st.sampled_from([None, *FGS_TYPES])) if fg else None,
+                   up_bytes=draw(st.sampled_from([0, 2_500_000])), threads=draw(st.sampled_from([1, 4])),
+                   wakelock=draw(st.booleans()))
 
 
 @st.composite

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from sim import App, Day, Device, Scenario, Service, Session, run
+from sim import App, Day, Device, NetworkPeriod, Scenario, Service, Session, run
 from sim.work import mechanism_from_dict
 
 H = 3600.0
@@ -258,3 +258,91 @@ def test_a_run_without_services_has_no_service_metrics_and_runs_are_deterministi
     svc = Service(mode="foreground", at_s=10, run_s=H, cpu_share=0.2, fgs_type="mediaPlayback")
     a, b = _run(svc, day=_front(0, 100)), _run(svc, day=_front(0, 100))
     assert a.events == b.events and a.states == b.states and a.summary == b.summary
+
+
+# -- what a service's work costs: threads, wakelocks, Doze, transfers ------------------------------------------------
+def test_a_service_compressing_on_four_threads_costs_the_game_frames_and_one_thread_does_not():
+    # the jank model's assumed 4 cores and 2 foreground threads: one busy thread leaves the game its cores, four do not
+    day = _front(0, H, "game")
+    game = App("game")
+
+    def jank(threads):
+        svc = Service(mode="started", at_s=0, from_="push", run_s=H, cpu_share=1.0, threads=threads)
+        return _run(svc, day=day, other=(game,), target=25).summary["janky_frames_from_background"]
+
+    assert jank(1) == pytest.approx(0.0, abs=1e-9)
+    assert jank(4) > 1000  # an hour at 60 Hz is 216,000 frames; the pool makes a share of them miss
+
+
+def test_a_foreground_service_with_a_wakelock_keeps_the_cpu_awake_through_deep_doze():
+    day = Day(screen=(Session(0, 300, "a"),))
+    svc = Service(mode="foreground", at_s=10, run_s=3 * H, cpu_share=0.05, wakelock=True, fgs_type="mediaPlayback")
+    r = _run(svc, day=day, duration=4 * H)
+    deep = [(s.start_s, s.end_s) for s in r.lane("doze") if s.value == "deep_idle"]
+    assert deep and deep[0][0] < 3 * H  # the phone did go into deep Doze while the music played
+    suspended = [(s.start_s, s.end_s) for s in r.lane("cpu") if s.value == "suspended" and s.start_s < 3 * H + 10]
+    assert suspended == []  # PowerManagerService keeps a foreground service's wakelock in deep Doze
+    in_deep = [w for w in r.work if w.app == "a" and any(a <= w.start_s < b for a, b in deep)]
+    assert in_deep  # and its bursts run there
+
+
+def test_deep_doze_ignores_the_wakelock_of_a_started_service_and_holds_its_work():
+    day = Day(screen=(Session(0, 300, "a"),))
+    svc = Service(mode="started", at_s=10, run_s=3 * H, cpu_share=0.05, wakelock=True)
+    r = _run(svc, day=day, duration=4 * H, target=25)  # (target 25: not stopped when the app goes idle)
+    deep = [(s.start_s, s.end_s) for s in r.lane("doze") if s.value == "deep_idle"]
+    assert deep
+    a, b = deep[0]
+    assert any(s.value == "suspended" and s.start_s >= a and s.end_s <= b for s in r.lane("cpu"))
+    assert not [w for w in r.work if w.app == "a" and a < w.start_s < b]
+    exempt = _run(svc, day=day, duration=4 * H, target=25, exempt=True)  # battery optimisation off: allowlisted
+    assert [w for w in exempt.work if w.app == "a" and a < w.start_s < b]
+
+
+def test_an_upload_by_a_background_service_is_cut_when_the_app_goes_idle_and_a_foreground_service_finishes_it():
+    mb = 1_000_000
+    day = Day(screen=(Session(0, 60, "a"),), network_default="cellular")
+
+    def upload(mode, **kw):
+        svc = Service(mode=mode, at_s=55, run_s=1, cpu_share=0.2, up_bytes=50 * mb, **kw)
+        r = _run(svc, day=day, duration=H)
+        return sum(w.up_bytes for w in r.work if w.app == "a"), _service_spans(r), r
+
+    sent, spans, _ = upload("started")
+    assert spans[0][1] == pytest.approx(120.0)  # left at 60 s, idle 60 s later: stopped mid-upload
+    assert sent < 50 * mb
+    sent, spans, r = upload("foreground", fgs_type="dataSync")
+    assert sent == 50 * mb  # LTE's assumed 5 Mbit/s up: 80 s, and the service ends when the last piece is sent
+    assert [e.kind for e in r.events if e.app == "a"][-1] == "service_end"
+    assert spans[0][1] == pytest.approx(max(w.end_s for w in r.work if w.app == "a"))
+
+
+def test_a_service_waits_for_the_network_to_send_its_bytes():
+    day = Day(screen=(Session(0, 600, "a"),), network=(NetworkPeriod(0, 300, "none"),))
+    r = _run(Service(mode="started", at_s=10, run_s=60, cpu_share=0.1, up_bytes=1_000_000), day=day, duration=H)
+    sends = [w for w in r.work if w.app == "a" and w.up_bytes]
+    assert sends and min(w.start_s for w in sends) == pytest.approx(300.0)
+    assert _service_spans(r)[0][1] == pytest.approx(max(w.end_s for w in sends))
+
+
+def test_threads_and_wakelock_are_validated():
+    with pytest.raises(ValueError, match=r"Service\.threads"):
+        Service(threads=0)
+    with pytest.raises(ValueError, match=r"Service\.threads"):
+        Service(threads=9)
+    with pytest.raises(ValueError, match=r"Service\.wakelock"):
+        Service(wakelock="yes")
+
+
+def test_a_high_priority_push_lets_a_started_service_work_in_deep_doze_while_its_temporary_allowlist_lasts():
+    # deep Doze begins about 74 min after the screen goes off at 300 s (the default timings); the push comes in it
+    day = Day(screen=(Session(0, 300, "a"),))
+    probe = _run(day=day, duration=4 * H)
+    a, b = next((s.start_s, s.end_s) for s in probe.lane("doze") if s.value == "deep_idle")
+    push = a + 600.0
+    svc = Service(mode="started", at_s=push, from_="push", run_s=20 * M, cpu_share=0.1, wakelock=True)
+    r = _run(svc, day=day, duration=4 * H)
+    ran = sorted(w.start_s for w in r.work if w.app == "a")
+    assert ran and ran[0] == pytest.approx(push, abs=1.0)  # allowlisted: its wakelock holds, its bursts run
+    assert all(t < push + 5 * M + 1.0 or t >= b for t in ran)  # after the 5 min, deep Doze holds it again
+    assert _service_spans(r)[0][1] == pytest.approx(push + 5 * M)  # ... and its UID goes idle: stopped (target 34)
