@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import csv
+import importlib
 import io
 import itertools
 import math
@@ -420,8 +421,9 @@ class Recipe:
     __slots__ = ("fn", "kwargs")
 
     def __init__(self, fn: Callable[..., list[dict[str, Any]]], **kwargs: Any) -> None:
-        if FUNCTIONS.get(getattr(fn, "__name__", "")) is not fn:
-            raise ValueError(f"Recipe(fn={show(fn)}): allowed one of widgets.rows' {', '.join(FUNCTIONS)}")
+        if FUNCTIONS.get(getattr(fn, "__name__", "")) is not fn and _chapter_name(fn) is None:
+            raise ValueError(f"Recipe(fn={show(fn)}): allowed one of widgets.rows' {', '.join(FUNCTIONS)}, or a "
+                             "function defined at the top of a chapter module (widgets/chapters/<chapter>.py)")
         for name, value in kwargs.items():
             if not _plain(value):
                 raise ValueError(f"Recipe({fn.__name__}, {name}={show(value)}): allowed None, True/False, numbers, "
@@ -444,16 +446,38 @@ class Recipe:
 
     def to_json(self) -> dict[str, Any]:
         """The recipe as JSON data: ``{"fn": name, "kwargs": {...}}`` (tuples become lists)."""
-        return {"fn": self.fn.__name__, "kwargs": {k: _listed(v) for k, v in self.kwargs.items()}}
+        name = self.fn.__name__ if FUNCTIONS.get(self.fn.__name__) is self.fn else _chapter_name(self.fn)
+        return {"fn": name, "kwargs": {k: _listed(v) for k, v in self.kwargs.items()}}
 
     @classmethod
     def from_json(cls, data: Any) -> Recipe:
         if not isinstance(data, dict) or not isinstance(data.get("fn"), str) or not isinstance(data.get("kwargs"),
                                                                                                dict):
             raise ValueError(f"Recipe.from_json({show(data)}): allowed {{'fn': name, 'kwargs': {{...}}}}")
-        if data["fn"] not in FUNCTIONS:
-            raise ValueError(f"Recipe.from_json: fn={show(data['fn'])}: allowed one of {', '.join(FUNCTIONS)}")
-        return cls(FUNCTIONS[data["fn"]], **data["kwargs"])
+        name = data["fn"]
+        if name in FUNCTIONS:
+            return cls(FUNCTIONS[name], **data["kwargs"])
+        module, _, attr = name.partition(":")
+        if not module.startswith(CHAPTERS_PACKAGE + ".") or not attr.isidentifier():
+            raise ValueError(f"Recipe.from_json: fn={show(name)}: allowed one of {', '.join(FUNCTIONS)} or "
+                             f"'{CHAPTERS_PACKAGE}.<chapter>:<function>'")
+        return cls(getattr(importlib.import_module(module), attr), **data["kwargs"])
+
+
+#: Chapters may give their own rows functions to a Recipe: top-level functions of a module of this package.
+CHAPTERS_PACKAGE = "widgets.chapters"
+
+
+def _chapter_name(fn: Any) -> str | None:
+    """"module:function" for a function defined at the top of a chapter module, else None."""
+    module, name = getattr(fn, "__module__", None), getattr(fn, "__qualname__", "")
+    if not isinstance(module, str) or not module.startswith(CHAPTERS_PACKAGE + ".") or not name.isidentifier():
+        return None
+    try:
+        found = getattr(importlib.import_module(module), name, None)
+    except ImportError:
+        return None
+    return f"{module}:{name}" if found is fn else None
 
 
 def _plain(value: Any) -> bool:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import altair as alt
+try:
+    import altair as alt
+except ModuleNotFoundError:  # in the reader's browser (live labs): the charts were drawn at build time
+    from widgets._absent import altair as alt
 
 import sim
 from widgets import kit

@@ -6,14 +6,19 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import altair as alt
+try:
+    import altair as alt
+except ModuleNotFoundError:  # in the reader's browser (live labs): the charts were drawn at build time
+    from widgets._absent import altair as alt
 
 import sim
 from widgets import kit
+from widgets import rows as rowlib
 from widgets.controls import Control
 from widgets.exercises import Exercise, Exercises, Verdict, WrongAnswerType, require
 from widgets.lab import Lab, Runs
 from widgets.predict import Prediction, nearest
+from widgets.rows import Recipe
 from widgets.theme import COLUMN_WIDTH_PX, PALETTE
 
 H = 3600.0
@@ -22,9 +27,10 @@ MB = 1_000_000
 
 # -- the chapter's own views: a timeline with the apps' service rows, and a table of the chapter's numbers ----------
 
-#: A row of an app: (label, spans of the result that draw a bar).
-AppRow = tuple[str, Callable[[sim.Result], list[tuple[float, float]]]]
-#: A number the chapter shows: (label, value of a result, d3 format).
+#: A row of an app: (label, which spans of the result draw a bar: a Spans spec, see spans_of).
+Spans = tuple[Any, ...]
+AppRow = tuple[str, Spans]
+#: A number the chapter shows: (label, a top-level function of a result, d3 format or "clock").
 Number = tuple[str, Callable[[sim.Result], float], str]
 
 #: What the short labels at the end of a service's bar say, by the simulator's event kind.
@@ -36,22 +42,39 @@ STOP_LABELS = {
 }
 
 
-def on_screen(app: str) -> Callable[[sim.Result], list[tuple[float, float]]]:
-    return lambda r: [(s.start_s, s.end_s) for s in r.lane("foreground") if s.value == app]
+# The spans of an app's rows are named by plain data, so that the browser (live labs) rebuilds them by name.
+def on_screen(app: str) -> Spans:
+    return ("foreground", app)
 
 
-def service_spans(app: str) -> Callable[[sim.Result], list[tuple[float, float]]]:
-    return lambda r: [(s.start_s, s.end_s) for s in r.lane("service", app)]
+def service_spans(app: str) -> Spans:
+    return ("service", app)
 
 
-def notification_spans(app: str) -> Callable[[sim.Result], list[tuple[float, float]]]:
-    return lambda r: [(s.start_s, s.end_s) for s in r.lane("notification", app)]
+def notification_spans(app: str) -> Spans:
+    return ("notification", app)
 
 
-def work_spans(app: str, mechanism: str | None = None) -> Callable[[sim.Result], list[tuple[float, float]]]:
+def work_spans(app: str, mechanism: str | None = None) -> Spans:
     """When the app's work ran on the CPU or the network (each burst, piece or job run)."""
-    return lambda r: [(w.start_s, w.end_s) for w in r.work
-                      if w.app == app and w.end_s > w.start_s and (mechanism is None or w.mechanism == mechanism)]
+    return ("work", app, mechanism)
+
+
+def spans_of(r: sim.Result, spec: Sequence[Any]) -> list[tuple[float, float]]:
+    """The spans a Spans spec names: the app in front, its service's or notification's lane, its work (of one
+    mechanism, or all), or ("fn", name) a top-level function of this module."""
+    kind = spec[0]
+    if kind == "foreground":
+        return [(s.start_s, s.end_s) for s in r.lane("foreground") if s.value == spec[1]]
+    if kind in ("service", "notification"):
+        return [(s.start_s, s.end_s) for s in r.lane(kind, spec[1])]
+    if kind == "work":
+        app, mechanism = spec[1], spec[2]
+        return [(w.start_s, w.end_s) for w in r.work
+                if w.app == app and w.end_s > w.start_s and (mechanism is None or w.mechanism == mechanism)]
+    if kind == "fn":
+        return globals()[spec[1]](r)  # type: ignore[no-any-return]
+    raise ValueError(f"spans spec={spec!r}: allowed foreground, service, notification, work or fn")
 
 
 def _marks(result: sim.Result, app: str, label: str, window: tuple[float, float]) -> list[dict[str, Any]]:
@@ -67,6 +90,34 @@ def _marks(result: sim.Result, app: str, label: str, window: tuple[float, float]
     return out
 
 
+def app_timeline_rows(result: sim.Result, *, device_rows: Sequence[str], app_rows: Sequence[Sequence[Any]],
+                      window_h: Sequence[float], gap_s: float) -> list[dict[str, Any]]:
+    """The timeline's bars: the kit's device rows, then each (label, spans spec) of the app's rows."""
+    window = (float(window_h[0]), float(window_h[1]))
+    t0, t1 = window[0] * H, window[1] * H
+    bars = rowlib.timeline_rows(result, apps=[], window_h=window, gap_s=gap_s, rows=list(device_rows))
+    for label, spec in app_rows:
+        clipped = [(max(a, t0), min(b, t1)) for a, b in spans_of(result, spec) if b > t0 and a < t1]
+        for a, b, n in rowlib._merge(clipped, gap_s):
+            bars.append({"row": label, "group": "Apps", "start_h": round(a / H, 4),
+                         "end_h": round(max(b, a + 2 * gap_s) / H, 4), "dur_s": round(b - a, 1), "n": n,
+                         "why": ""})
+    first = next(iter(device_rows)) if device_rows else app_rows[0][0]
+    return bars or [{"row": first, "group": "User", "start_h": 0.0, "end_h": 0.0, "dur_s": 0.0, "n": 0, "why": ""}]
+
+
+def mark_rows(result: sim.Result, *, app: str, row: str, window_h: Sequence[float]) -> list[dict[str, Any]]:
+    """The labels where Android stopped or refused the app's service (a placeholder row when there is none)."""
+    window = (float(window_h[0]), float(window_h[1]))
+    return _marks(result, app, row, window) or [{"row": row, "t_h": -1.0, "text": "", "detail": ""}]
+
+
+def number_rows(result: sim.Result, *, metrics: Sequence[Sequence[str]]) -> list[dict[str, Any]]:
+    """The chapter's numbers: (label, name of a top-level function of this module, format) each."""
+    return [{"order": i, "metric": label, "text": _fmt(globals()[name](result), fmt)}
+            for i, (label, name, fmt) in enumerate(metrics)]
+
+
 def timeline(runs: Runs, where: str | None, *, device_rows: Sequence[str], app: str, app_rows: Sequence[AppRow],
              window_h: tuple[float, float], title: str, marks_row: str | None = None,
              width: int = COLUMN_WIDTH_PX - 170) -> alt.LayerChart:
@@ -74,19 +125,8 @@ def timeline(runs: Runs, where: str | None, *, device_rows: Sequence[str], app: 
     label where Android stopped or refused its service (on ``marks_row``)."""
     gap_s = (window_h[1] - window_h[0]) * H / width / 2
     labels = list(device_rows) + [label for label, _ in app_rows]
-    t0, t1 = window_h[0] * H, window_h[1] * H
-
-    def rows_of(result: sim.Result) -> list[dict[str, Any]]:
-        bars = kit.timeline_rows(result, apps=[], window_h=window_h, gap_s=gap_s, rows=device_rows)
-        for label, spans in app_rows:
-            clipped = [(max(a, t0), min(b, t1)) for a, b in spans(result) if b > t0 and a < t1]
-            for a, b, n in kit._merge(clipped, gap_s):
-                bars.append({"row": label, "group": "Apps", "start_h": round(a / H, 4),
-                             "end_h": round(max(b, a + 2 * gap_s) / H, 4), "dur_s": round(b - a, 1), "n": n,
-                             "why": ""})
-        return bars or [{"row": labels[0], "group": "User", "start_h": 0.0, "end_h": 0.0, "dur_s": 0.0, "n": 0,
-                         "why": ""}]
-
+    rows_of = Recipe(app_timeline_rows, device_rows=list(device_rows),
+                     app_rows=[[label, list(spec)] for label, spec in app_rows], window_h=list(window_h), gap_s=gap_s)
     groups = list(kit.GROUPS)
     bars = alt.Chart(kit._data(runs, rows_of)).mark_bar(height={"band": 0.7}, cornerRadius=1).encode(
         x=kit._x(window_h),
@@ -98,11 +138,7 @@ def timeline(runs: Runs, where: str | None, *, device_rows: Sequence[str], app: 
     )
     layers: list[Any] = [kit._filtered(bars, where)]
     if marks_row is not None:
-        row = marks_row
-
-        def marks_of(result: sim.Result) -> list[dict[str, Any]]:
-            return _marks(result, app, row, window_h) or [{"row": row, "t_h": -1.0, "text": "", "detail": ""}]
-
+        marks_of = Recipe(mark_rows, app=app, row=marks_row, window_h=list(window_h))
         text = alt.Chart(kit._data(runs, marks_of)).mark_text(align="left", dx=4, fontWeight="bold",
                                                               color="#9a3b00").encode(
             x=alt.X("t_h:Q", scale=alt.Scale(domain=list(window_h), nice=False)),
@@ -122,11 +158,7 @@ def timeline(runs: Runs, where: str | None, *, device_rows: Sequence[str], app: 
 def numbers(runs: Runs, where_a: str | None, where_b: str | None, label_a: str, label_b: str,
             metrics: Sequence[Number], *, title: str | None = None) -> alt.LayerChart:
     """The chapter's numbers for one run (``where_b`` None) or for A and B side by side."""
-    formats = [fmt for _, _, fmt in metrics]
-
-    def rows_of(result: sim.Result) -> list[dict[str, Any]]:
-        return [{"order": i, "metric": label, "text": _fmt(fn(result), formats[i])}
-                for i, (label, fn, _) in enumerate(metrics)]
+    rows_of = Recipe(number_rows, metrics=[[label, fn.__name__, fmt] for label, fn, fmt in metrics])
 
     base = alt.Chart(kit._data(runs, rows_of)).encode(y=alt.Y("order:O", axis=None))
     cols: list[Any] = [kit._filtered(base.mark_text(align="left").encode(x=alt.value(0), text="metric:N"), where_a)]
@@ -227,7 +259,7 @@ def music_scenario(mechanism: str, target_sdk: int) -> sim.Scenario:
 
 def playing_spans(r: sim.Result) -> list[tuple[float, float]]:
     """When the music played: the service ran, or the job ran."""
-    return service_spans("music")(r) + work_spans("music", "job")(r)
+    return spans_of(r, service_spans("music")) + spans_of(r, work_spans("music", "job"))
 
 
 def music_played_min(r: sim.Result) -> float:
@@ -245,17 +277,29 @@ def notification_min(r: sim.Result) -> float:
     return r.summary.get("notification_s", 0.0) / MIN
 
 
+def notification_s(r: sim.Result) -> float:
+    return float(r.summary.get("notification_s", 0.0))
+
+
+def battery_mah(r: sim.Result) -> float:
+    return float(r.summary["battery_drained_mah"])
+
+
+def janky_frames(r: sim.Result) -> float:
+    return float(r.summary["janky_frames_from_background"])
+
+
 MUSIC_ROWS = ("Screen on", "CPU awake")
 MUSIC_APP_ROWS: tuple[AppRow, ...] = (
     ("music on screen", on_screen("music")),
-    ("music: playing", playing_spans),
+    ("music: playing", ("fn", "playing_spans")),
     ("music: notification shown", notification_spans("music")),
 )
 MUSIC_NUMBERS: tuple[Number, ...] = (
     ("Music played (min, of 60)", music_played_min, ".0f"),
     ("Times the music stopped early", music_silences, ".0f"),
     ("Notification shown (min)", notification_min, ".0f"),
-    ("Battery drained (mAh)", lambda r: r.summary["battery_drained_mah"], ",.0f"),
+    ("Battery drained (mAh)", battery_mah, ",.0f"),
 )
 
 
@@ -342,8 +386,8 @@ UPLOAD_APP_ROWS: tuple[AppRow, ...] = (
 UPLOAD_NUMBERS: tuple[Number, ...] = (
     ("Sent (MB)", sent_mb, ".0f"),
     ("Finished, seconds after Send", upload_done_s, ",.0f"),
-    ("Notification shown (s)", lambda r: r.summary.get("notification_s", 0.0), ",.0f"),
-    ("Battery drained (mAh)", lambda r: r.summary["battery_drained_mah"], ",.1f"),
+    ("Notification shown (s)", notification_s, ",.0f"),
+    ("Battery drained (mAh)", battery_mah, ",.1f"),
 )
 
 
@@ -430,10 +474,10 @@ COMPRESS_APP_ROWS: tuple[AppRow, ...] = (
     ("album: notification shown", notification_spans("album")),
 )
 COMPRESS_NUMBERS: tuple[Number, ...] = (
-    ("Janky frames caused in the game", lambda r: r.summary["janky_frames_from_background"], ",.0f"),
+    ("Janky frames caused in the game", janky_frames, ",.0f"),
     ("Photos compressed (%)", compressed_pct, ".0f"),
     ("Compression done at (h:mm)", compressed_at_s, "clock"),
-    ("Battery drained (mAh)", lambda r: r.summary["battery_drained_mah"], ",.0f"),
+    ("Battery drained (mAh)", battery_mah, ",.0f"),
 )
 
 
