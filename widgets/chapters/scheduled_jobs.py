@@ -7,7 +7,7 @@ from typing import Any
 import sim
 from widgets import kit
 from widgets.controls import Control
-from widgets.exercises import Exercise, Verdict, require
+from widgets.exercises import Exercise, Exercises, Verdict, require
 from widgets.lab import Lab, Runs
 
 H = 3600.0
@@ -224,24 +224,26 @@ def clock(t_s: float) -> str:
 
 
 def _job(answer: Any) -> sim.Job:
-    require(answer, sim.Job, "a sim.Job, e.g. sim.Job(every_s=3600, cpu_s=3, down_bytes=2_000_000)")
-    return answer  # type: ignore[no-any-return]
+    return require(answer, sim.Job, "a sim.Job, e.g. sim.Job(every_s=3600, cpu_s=3, down_bytes=2_000_000)")
+
+
+def _news_day(job: sim.Job) -> sim.Result:
+    app = sim.App("news", target_sdk=34, bucket="working_set", work=(job,))
+    return sim.run(sim.Scenario(day=sim.Day.preset("weekday"), apps=(app,), duration_s=DAY_S), seed=0)
 
 
 def _judge_unmetered(answer: Any) -> Verdict:
-    job = _job(answer)
-    app = sim.App("news", target_sdk=34, bucket="working_set", work=(job,))
-    result = sim.run(sim.Scenario(day=sim.Day.preset("weekday"), apps=(app,), duration_s=DAY_S), seed=0)
+    result = _news_day(_job(answer))
     metered, runs = result.summary["metered_mb"], int(result.summary["job_runs"])
     moved = sum(w.down_bytes + w.up_bytes for w in result.work)
     if moved == 0:
         return Verdict(False, "your job moves no data; the refresh downloads 2 MB (down_bytes=2_000_000).")
     if metered > 0:
-        return Verdict(False, f"the job ran {runs} times and used {metered:.1f} MB of metered data: on the commute "
-                              "the phone is on cellular. Which network constraint keeps it off cellular?")
+        return Verdict(False, f"the job ran {runs} times and used {metered:.1f} MB of metered data. Look at the "
+                              "refresh lab's timeline: which network is the phone on during the commute?")
     if runs < 12:
         return Verdict(False, f"no metered data, but only {runs} refreshes; the news must be fresher "
-                              "(at least 12 a day). Ask for a shorter period, or fewer constraints.")
+                              "(at least 12 a day). Which of your constraints holds only a few hours a day?")
     return Verdict(True, f"{runs} refreshes, {moved / 1e6:.0f} MB downloaded, none of it metered.")
 
 
@@ -264,57 +266,84 @@ def _judge_album(answer: Any) -> Verdict:
     return Verdict(True, f"no janky frames, and all {PHOTOS} photos compressed by {clock(finished)}.")
 
 
-def backoff_truth() -> float:
-    """Seconds from the first attempt's start to the successful attempt's start, as the simulator runs it."""
-    awake = sim.Day(screen=(sim.Session(0, 2 * H, "browser"),), charging=(sim.Period(0, 2 * H),))
-    app = sim.App("sync", target_sdk=34, bucket="active",
-                  work=(sim.Job(at_s=60.0, cpu_s=1.0, down_bytes=10_000, fails=3),))
-    result = sim.run(sim.Scenario(day=awake, apps=(app,), duration_s=2 * H), seed=0)
-    starts = [w.start_s for w in result.work]
-    return starts[-1] - starts[0]
+#: The office-hours exercise: the news is at most this old from 9:00 to 17:00, with at most this many refreshes.
+OFFICE_H = (9.0, 17.0)
+OFFICE_MAX_AGE_H = 2.0
+OFFICE_MAX_RUNS = 16
 
 
-def _judge_backoff(answer: Any) -> Verdict:
-    require(answer, (int, float), "a number of seconds, like 125")
-    truth = backoff_truth()
-    if abs(answer - truth) <= 5:
-        return Verdict(True, f"the simulator's job succeeds {truth:.0f} s after its first attempt: 30 + 60 + 120 s "
-                             "of backoff, plus about a second for each failed run.")
-    if abs(answer - (30 + 60 + 120 + 240)) <= 5:
-        return Verdict(False, "that counts four waits; the job fails three times, so it waits three times.")
-    return Verdict(False, f"{answer} s is not it. Exponential backoff waits 30 s after the first failure and doubles "
-                          "each time; the job fails three times.")
+def staleness_h(result: sim.Result, window_h: tuple[float, float] = OFFICE_H) -> tuple[float, float]:
+    """The oldest the app's data gets inside ``window_h`` (hours since its last finished refresh, checked every
+    minute) and the hour at which it is that old; infinite if nothing had been fetched yet."""
+    ends = sorted(w.end_s for w in result.work if w.end_s > w.start_s)
+    worst, at = 0.0, window_h[0]
+    for minute in range(int(window_h[0] * 60), int(window_h[1] * 60) + 1):
+        t = minute * 60.0
+        before = [e for e in ends if e <= t]
+        age = (t - before[-1]) / H if before else float("inf")
+        if age > worst:
+            worst, at = age, t / H
+    return worst, at
 
 
-def _period_truth() -> int:
-    awake = sim.Day(screen=(sim.Session(0, 2 * H, "browser"),), charging=(sim.Period(0, 2 * H),))
-    app = sim.App("feed", target_sdk=34, bucket="active", work=(sim.Job(every_s=5 * 60.0, cpu_s=1.0),))
-    result = sim.run(sim.Scenario(day=awake, apps=(app,), duration_s=2 * H), seed=0)
-    return int(result.summary["job_runs"])
+def _judge_office(answer: Any) -> Verdict:
+    job = _job(answer)
+    if job.cpu_s != REFRESH_CPU_S or job.down_bytes != REFRESH_BYTES or job.every_s is None:
+        return Verdict(False, "keep the refresh's work (cpu_s=3, down_bytes=2_000_000) and make it periodic "
+                              "(every_s=...); choose only its period and constraints.")
+    result = _news_day(job)
+    runs, metered = int(result.summary["job_runs"]), result.summary["metered_mb"]
+    age, at = staleness_h(result)
+    if metered > 0:
+        return Verdict(False, f"{metered:.1f} MB of the refreshes went over cellular. Which network is the phone "
+                              "on during the commute (the refresh lab's timeline)?")
+    if age > OFFICE_MAX_AGE_H:
+        when = "before the first refresh of the day" if age == float("inf") else f"at {clock(at * H)}"
+        return Verdict(False, f"the news was {age:.1f} h old {when}, during office hours. Look at the refresh "
+                              "lab's timeline around that time: what kept the job from running?")
+    if runs > OFFICE_MAX_RUNS:
+        return Verdict(False, f"fresh enough and no metered data, but {runs} refreshes: more than "
+                              f"{OFFICE_MAX_RUNS}. The phone holds some of them back anyway; how far can the "
+                              "period grow before the news gets too old?")
+    return Verdict(True, f"{runs} refreshes, none over cellular, and the news was never more than {age:.1f} h old "
+                         f"during office hours (oldest at {clock(at * H)}).")
 
 
-def _judge_period(answer: Any) -> Verdict:
-    require(answer, int, "a whole number of runs, like 10")
-    truth = _period_truth()
-    if answer == truth:
-        return Verdict(True, f"{truth} runs: Android 7.0 and later raise a 5-minute period to 15 minutes "
-                             "(JobInfo.MIN_PERIOD_MILLIS), so the job runs once per 15 minutes.")
-    if answer == 24:
-        return Verdict(False, "24 is what the app asked for. What does Android do to a period under 15 minutes?")
-    return Verdict(False, f"{answer} is not it: the phone is awake and charging, so nothing else holds the job "
-                          "back. Look at the note the simulator adds about the period.")
-
-
-EXERCISES = {
-    "unmetered": Exercise("unmetered", "a sim.Job", _judge_unmetered),
-    "album": Exercise("album", "a job made with album_job(...)", _judge_album),
-    "backoff": Exercise("backoff", "a number of seconds", _judge_backoff),
-    "period": Exercise("period", "a whole number of runs", _judge_period),
-}
-
-
-def check(name: str, answer: Any) -> Verdict:
-    """Judge ``answer`` to the exercise ``name`` of this chapter."""
-    if name not in EXERCISES:
-        raise ValueError(f"exercise {name!r}: allowed {', '.join(EXERCISES)}")
-    return EXERCISES[name].check(answer)
+EXERCISES = Exercises(globals(), [
+    Exercise(
+        "unmetered", "a sim.Job", _judge_unmetered,
+        solution='sim.Job(every_s=3600, cpu_s=3, down_bytes=2_000_000,\n'
+                 '                 network="unmetered")',
+        explain="Ask for an unmetered network and nothing more: the phone is on Wi-Fi most of the day, and the job "
+                "waits out the commute. Adding `requires_charging=True` also avoids metered data, but leaves only "
+                "the evening on the charger: too few refreshes.",
+        wrong=("sim.Job(every_s=3600, cpu_s=3, down_bytes=2_000_000)",
+               'sim.Job(every_s=3600, cpu_s=3, down_bytes=2_000_000, network="unmetered", requires_charging=True)'),
+    ),
+    Exercise(
+        "album", "a job made with album_job(...)", _judge_album,
+        solution="album_job(requires_device_idle=True, requires_charging=True)",
+        explain="The device-idle constraint holds only after the screen has been off for a while, so the job cannot "
+                "run while someone is using the phone. The guide adds charging, so the compression costs no "
+                "battery either. Device idle alone also passes here (the phone lies idle on the office desk after "
+                "lunch). Charging alone passes on this weekday only by luck: nothing stops the job running while "
+                "the user watches a video on the charger.",
+        wrong=("album_job()", 'album_job(network="unmetered")'),
+    ),
+    Exercise(
+        "office", "a sim.Job", _judge_office,
+        solution='sim.Job(every_s=80 * 60, cpu_s=3, down_bytes=2_000_000,\n'
+                 '                 network="unmetered")',
+        explain="Two forces pull the period apart. Shorter periods buy little freshness, because the phone holds the "
+                "job back anyway (on the commute it waits for Wi-Fi, on the office desk for Doze's maintenance "
+                "windows), yet every run costs a wakeup and a radio tail. The oldest the news gets is set by the "
+                "morning: the last refresh before the commute, the next one once the phone is settled at the office. "
+                "Periods of 80 to 100 minutes with an unmetered network pass, except 90, whose runs happen to fall "
+                "late in the morning; from about 105 minutes a gap of more than two hours opens. A 15-minute "
+                "period runs about twice as often for the same worst age.",
+        wrong=('sim.Job(every_s=15 * 60, cpu_s=3, down_bytes=2_000_000, network="unmetered")',
+               'sim.Job(every_s=3 * 3600, cpu_s=3, down_bytes=2_000_000, network="unmetered")',
+               "sim.Job(every_s=80 * 60, cpu_s=3, down_bytes=2_000_000)"),
+    ),
+])
+check, solution = EXERCISES.check, EXERCISES.solution

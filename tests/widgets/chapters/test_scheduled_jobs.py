@@ -6,56 +6,39 @@ from __future__ import annotations
 import pytest
 
 import sim
-from sim.processes import ASSUMED_COLD_START_CPU_S as COLD
 from widgets.chapters import scheduled_jobs as chapter
 from widgets.chapters.scheduled_jobs import album_job, check
 
-# The answers given in the chapter's solution dropdowns (book/scheduled-jobs.md).
-SOLUTIONS = {
-    "unmetered": sim.Job(every_s=3600, cpu_s=3, down_bytes=2_000_000, network="unmetered"),
-    "album": album_job(requires_device_idle=True, requires_charging=True),
-    "backoff": 30 + 60 + 120 + 3,
-    "period": 8,
-}
-WRONG = {
-    "unmetered": [sim.Job(every_s=3600, cpu_s=3, down_bytes=2_000_000),  # uses cellular on the commute
-                  sim.Job(every_s=3600, cpu_s=3, down_bytes=2_000_000, network="unmetered", requires_charging=True)],
-    "album": [album_job()],  # runs at lunch, beside the app on screen
-    "backoff": [30 + 60 + 120 + 240, 30],
-    "period": [24, 7],
-}
+# The chapter's exercises (solutions, wrong answers, hints) are checked for every chapter by
+# tests/widgets/test_exercises.py; here, the claims their explanations make.
 
 
-@pytest.mark.parametrize("name", sorted(SOLUTIONS))
-def test_each_checker_accepts_the_chapters_solution(name: str) -> None:
-    verdict = check(name, SOLUTIONS[name])
-    assert verdict.correct, verdict.message
+@pytest.mark.parametrize("minutes", [80, 85, 95, 100])
+def test_office_periods_from_80_to_100_minutes_pass(minutes: int) -> None:
+    job = sim.Job(every_s=minutes * 60, cpu_s=3, down_bytes=2_000_000, network="unmetered")
+    assert check("office", job).correct
 
 
-@pytest.mark.parametrize(("name", "answer"), [(n, a) for n, answers in WRONG.items() for a in answers])
-def test_each_checker_rejects_a_wrong_answer_and_says_why(name: str, answer: object) -> None:
-    verdict = check(name, answer)
-    assert not verdict.correct
-    assert len(verdict.message) > 20
+@pytest.mark.parametrize("minutes", [90, 110, 120, 180])
+def test_office_period_90_and_from_about_105_minutes_leave_the_news_too_old(minutes: int) -> None:
+    job = sim.Job(every_s=minutes * 60, cpu_s=3, down_bytes=2_000_000, network="unmetered")
+    age, _ = chapter.staleness_h(chapter._news_day(job))
+    assert age > chapter.OFFICE_MAX_AGE_H
 
 
-@pytest.mark.parametrize("name", sorted(SOLUTIONS))
-@pytest.mark.parametrize("answer", [None, "8", True, [1, 2]])
-def test_a_missing_or_wrong_kind_of_answer_gets_a_plain_message(name: str, answer: object) -> None:
-    verdict = check(name, answer)
-    assert not verdict.correct
-    assert "Traceback" not in verdict.message
-    assert ("no answer yet" in verdict.message) if answer is None else ("this exercise wants" in verdict.message)
+def test_office_a_15_minute_period_runs_about_twice_as_often_for_the_same_worst_age() -> None:
+    def day(minutes: int) -> tuple[int, float]:
+        result = chapter._news_day(sim.Job(every_s=minutes * 60, cpu_s=3, down_bytes=2_000_000, network="unmetered"))
+        return int(result.summary["job_runs"]), chapter.staleness_h(result)[0]
+
+    (runs_15, age_15), (runs_80, age_80) = day(15), day(80)
+    assert 1.6 <= runs_15 / runs_80 <= 2.4
+    assert age_15 == pytest.approx(age_80, abs=0.1)
 
 
 def test_a_misspelt_constraint_is_refused_naming_the_field_and_what_is_allowed() -> None:
     with pytest.raises(ValueError, match=r"Job.network='wifi': allowed .*unmetered"):
         album_job(network="wifi")
-
-
-def test_the_backoff_answer_is_the_simulators_with_android_s_30_60_120_waits() -> None:
-    # (the first attempt also starts the app's process: sim.processes.ASSUMED_COLD_START_CPU_S)
-    assert chapter.backoff_truth() == pytest.approx(30 + 60 + 120 + 3 * 1.004 + COLD, abs=0.01)
 
 
 def test_the_refresh_lab_opens_on_its_story() -> None:
