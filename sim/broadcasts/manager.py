@@ -106,7 +106,8 @@ class BroadcastQueue:
 
     Approximations: the process of a receiver stopped by an ANR stays alive (Android kills it); an app's work that
     starts while it is cached releases its held broadcasts at that moment, as coming to the front does; the
-    broadcasts of one instant are sent in the order network, charger, screen, battery.
+    broadcasts of one instant are sent in the order screen, network, charger, battery, and SCREEN_ON/OFF before the
+    app in front changes.
     """
 
     name: str = "broadcastqueue"
@@ -175,15 +176,18 @@ class BroadcastQueue:
         if not self._used:
             return
         h = self.host
-        if what == "state" and self._seen is not None:
-            net, charging, screen = self._seen
+        if what == "screen" and self._seen is not None and h.screen_on != self._seen[2]:
+            # (heard before the rest of the instant's changes: the app on screen when it goes off is still in
+            # front, as its activity is still started when PowerManager sends SCREEN_OFF)
+            self._seen = (self._seen[0], self._seen[1], h.screen_on)
+            self._send("screen_on" if h.screen_on else "screen_off", "", None, True)
+        elif what == "state" and self._seen is not None:
+            net, charging, _ = self._seen
             self._seen = (h.network, h.charging, h.screen_on)
             if h.network != net:
                 self._send("connectivity_change", "", None, False, f"{net} -> {h.network}")
             if h.charging != charging:
                 self._send("power_connected" if h.charging else "power_disconnected", "", None, False)
-            if h.screen_on != screen:
-                self._send("screen_on" if h.screen_on else "screen_off", "", None, True)
             fg = h.foreground
             if fg and fg in self._held:
                 self._release(fg, "it came to the front")

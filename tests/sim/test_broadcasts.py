@@ -119,8 +119,15 @@ def test_screen_on_and_off_reach_runtime_receivers_only():
     r = _run((23, rx_m), (34, rx_r), api=33, day=day)
     assert _got(r, "a0") == []
     assert all("runtime receivers only" in d for d in _refused(r, "a0"))
-    # a1's process starts when it comes to the front at 300 s; it stays cached after, so it hears them all (API 33)
-    assert _got(r, "a1") == [300.0, 600.0, 1200.0, 1300.0]
+    # SCREEN_ON is sent before the app comes to the front: a1's process starts just after it, at 300 s; it stays
+    # cached after, so it hears the rest (API 33)
+    assert _got(r, "a1") == [600.0, 1200.0, 1300.0]
+
+
+def test_the_app_on_screen_hears_screen_off_in_its_activity_on_android_14():
+    rx = Receiver(actions=("screen_off",), registered="activity")
+    r = _run((34, rx), api=34, day=Day(screen=(Session(300, 600, "a0"),)))
+    assert _got(r, "a0") == [600.0]  # (the foreground queue: no DELAY_NORMAL)
 
 
 # -- runtime receivers: only while the process lives -----------------------------------------------------------------
