@@ -88,6 +88,7 @@ METRICS: tuple[tuple[str, str, str, str, str], ...] = (
     ("work_latency_p50_s", "Work delay, median", "s", ",.0f", "lower"),
     ("work_latency_p95_s", "Work delay, 95th pct", "s", ",.0f", "lower"),
     ("janky_frames_from_background", "Janky frames caused", "", ",.0f", "lower"),
+    ("process_cold_starts", "Processes started", "", ",.0f", "lower"),
     ("job_runs", "Job runs", "", ",.0f", "more is fresher"),
     ("work_runs", "Work runs", "", ",.0f", "more is fresher"),
 )
