@@ -367,6 +367,12 @@ class BroadcastQueue:
         reg, b = d.reg, d.b
         spec = reg.spec
         app = reg.app
+        if spec.registered != "manifest" and h.process_state(app) == "not_running":
+            # (killed since the send, during the queue's debounce: a runtime receiver dies with its process)
+            self.stats["not_delivered"] += 1
+            h.event(t, "broadcast_not_delivered", app, f"{b.action}: {reg.label} ({spec.registered}): the app's "
+                    "process was killed before delivery")
+            return
         d.start = t
         d.cold = h.process_state(app) == "not_running"
         if d.cold:

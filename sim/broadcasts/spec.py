@@ -37,6 +37,9 @@ CONNECTIVITY_LIMIT_API_LEVEL = 24
 # foreground queue (FLAG_RECEIVER_FOREGROUND), BROADCAST_BG_TIMEOUT = 60*1000 for the background queue. The same
 # 10 s is BroadcastConstants.DEFAULT_TIMEOUT in Android 14's BroadcastQueueModernImpl (10_000 *
 # HW_TIMEOUT_MULTIPLIER), with AMS giving the background constants the 60 s.
+# The model counts the timeout from the dispatch, a cold start included, as the legacy queue does (it sets the
+# receiver's start time before starting the process); the modern queue's separate check of a pending cold start
+# (DEFAULT_PENDING_COLD_START_CHECK_INTERVAL_MILLIS = 30000) is not modelled.
 BROADCAST_FG_TIMEOUT_S = 10.0
 BROADCAST_BG_TIMEOUT_S = 60.0
 # Android 14 replaced the two serial queues with BroadcastQueueModernImpl (BroadcastConstants.MODERN_QUEUE_ENABLED

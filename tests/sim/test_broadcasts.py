@@ -372,3 +372,16 @@ def test_a_broadcast_to_an_app_the_scenario_lacks_is_refused_by_name():
 
 def test_a_single_action_string_is_taken_as_one_action():
     assert Receiver(actions="power_connected").actions == ("power_connected",)
+
+
+def test_a_runtime_receiver_whose_process_was_killed_hears_nothing():
+    # 34 apps with runtime receivers, each opened once, on Android 13 (nothing held): the cache keeps 32, so the
+    # least recently used processes are killed, and their receivers die with them.
+    rx = Receiver(actions=("connectivity_change",), registered="runtime")
+    sessions = tuple(Session(10.0 * i, 10.0 * i + 5, f"a{i}") for i in range(34))
+    r = _run(*[(34, rx)] * 34, api=33, day=Day(screen=sessions, network=_commute(1000.0).network))
+    assert r.summary["process_kills"] >= 1
+    heard = {e.app for e in r.events if e.kind == "broadcast_received"}
+    killed = {e.app for e in r.events if e.kind == "process_kill"}
+    assert killed and not (heard & killed)
+    assert len(heard) == 34 - len(killed)
