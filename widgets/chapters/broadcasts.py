@@ -311,16 +311,21 @@ def clock(t_s: float) -> str:
 
 # -- exercises -----------------------------------------------------------------------------------------------------
 
-#: The charger exercise's day on Android 14: the user reads the app at 8:00; the phone is plugged in at lunch
-#: (13:00-13:40) and in the evening (19:00-22:30).
-CHARGES_S = ((13 * H, 13 * H + 40 * M), (19 * H, 22.5 * H))
+#: The charger exercise's days on Android 14: the user reads the app at 8:00; the phone is plugged in at lunch and in
+#: the evening. The checker tries the day the page states and a second one with other times, so that an answer
+#: keyed to the clock (an alarm at 13:00) does not pass for reacting to the charger.
+CHARGE_DAYS_S = (
+    ((13 * H, 13 * H + 40 * M), (19 * H, 22.5 * H)),
+    ((12 * H + 20 * M, 12 * H + 50 * M), (18 * H + 40 * M, 23 * H)),
+)
+CHARGES_S = CHARGE_DAYS_S[0]
 CHARGER_WITHIN_S = 5 * M
 CHARGER_MAX_RUNS = 24
 
 
-def charger_day() -> sim.Day:
-    return sim.Day(screen=(sim.Session(8 * H, 8 * H + 10 * M, "app"), sim.Session(12 * H, 12 * H + 20 * M, "chat")),
-                   charging=tuple(sim.Period(a, b) for a, b in CHARGES_S))
+def charger_day(charges: tuple[tuple[float, float], ...] = CHARGES_S) -> sim.Day:
+    return sim.Day(screen=(sim.Session(8 * H, 8 * H + 10 * M, "app"), sim.Session(11 * H, 11 * H + 20 * M, "chat")),
+                   charging=tuple(sim.Period(a, b) for a, b in charges))
 
 
 def _mechanisms(answer: Any) -> tuple[Any, ...]:
@@ -332,10 +337,15 @@ def _mechanisms(answer: Any) -> tuple[Any, ...]:
     return items
 
 
-def charger_run(answer: Any) -> sim.Result:
+def charger_run(answer: Any, charges: tuple[tuple[float, float], ...] = CHARGES_S) -> sim.Result:
     app = sim.App("app", target_sdk=34, bucket="active", work=_mechanisms(answer))
-    sc = sim.Scenario(device=sim.Device(api_level=34), day=charger_day(), apps=(app,), duration_s=24 * H)
+    sc = sim.Scenario(device=sim.Device(api_level=34), day=charger_day(charges), apps=(app,), duration_s=24 * H)
     return sim.run(sc, seed=0)
+
+
+def hhmm(t_s: float) -> str:
+    """Seconds into the day as h:mm."""
+    return f"{int(t_s // 3600)}:{int(t_s % 3600 // 60):02d}"
 
 
 def _judge_charger(answer: Any) -> Verdict:
@@ -346,24 +356,29 @@ def _judge_charger(answer: Any) -> Verdict:
     if any(isinstance(m, sim.Service) for m in items):
         return Verdict(False, "no service: a service kept running for the charger costs the battery all day and, "
                               "in the foreground, a notification. Which mechanism waits for a condition for you?")
-    result = charger_run(answer)
-    starts = sorted(w.start_s for w in result.work if w.app == "app")
-    for a, _ in CHARGES_S:
-        if not any(a <= s <= a + CHARGER_WITHIN_S for s in starts):
-            late = [s for s in starts if s >= a]
-            when = f"its first work after that started {clock(late[0] - a)} (m:ss) later" if late else \
-                "nothing of it ran after that"
-            if any(isinstance(m, sim.Receiver) for m in items):
-                hint = "Look at the who-hears table: does your app hear the charger when it is cached or not running?"
-            else:
-                times = "once" if len(starts) == 1 else f"{len(starts)} times"
-                hint = f"It ran {times} in the day: how many times may your mechanism run, and when?"
-            return Verdict(False, f"the phone was plugged in at {a / H:.0f}:00 and {when}. {hint}")
-    if len(starts) > CHARGER_MAX_RUNS:
-        return Verdict(False, f"it reacts in time, but runs {len(starts)} times in the day (at most "
-                              f"{CHARGER_MAX_RUNS}): what else makes it run?")
-    return Verdict(True, f"work started within {CHARGER_WITHIN_S / 60:.0f} minutes of both plug-ins, "
-                         f"{len(starts)} runs in the day, and no manifest receiver or service.")
+    most = 0
+    for day, charges in enumerate(CHARGE_DAYS_S):
+        result = charger_run(answer, charges)
+        starts = sorted(w.start_s for w in result.work if w.app == "app")
+        most = max(most, len(starts))
+        which = "" if day == 0 else " on the checker's second day (other charging times)"
+        for a, _ in charges:
+            if not any(a <= s <= a + CHARGER_WITHIN_S for s in starts):
+                late = [s for s in starts if s >= a]
+                when = f"its first work after that started {clock(late[0] - a)} (m:ss) later" if late else \
+                    "nothing of it ran after that"
+                if any(isinstance(m, sim.Receiver) for m in items):
+                    hint = ("Look at the who-hears table: does your app hear the charger when it is cached or not "
+                            "running?")
+                else:
+                    times = {0: "never", 1: "once"}.get(len(starts), f"{len(starts)} times")
+                    hint = f"It ran {times} that day: what makes your mechanism run, and when?"
+                return Verdict(False, f"the phone was plugged in at {hhmm(a)}{which} and {when}. {hint}")
+        if len(starts) > CHARGER_MAX_RUNS:
+            return Verdict(False, f"it reacts in time, but runs {len(starts)} times in the day{which} (at most "
+                                  f"{CHARGER_MAX_RUNS}): what else makes it run?")
+    return Verdict(True, f"work started within {CHARGER_WITHIN_S / 60:.0f} minutes of every plug-in on both days, "
+                         f"at most {most} runs in a day, and no manifest receiver or service.")
 
 
 def _receiver(answer: Any) -> sim.Receiver:
@@ -459,7 +474,9 @@ EXERCISES = Exercises(globals(), [
                 "hour), which is cheap on the charger but not free.",
         wrong=('sim.Receiver(actions=("power_connected",))',
                'sim.Receiver(actions=("power_connected",), registered="runtime")',
-               "sim.Job(cpu_s=1, requires_charging=True)"),
+               "sim.Job(cpu_s=1, requires_charging=True)",
+               'tuple(sim.Alarm(call="set_exact", at_s=h * 3600, cpu_s=1, '
+               'permission="schedule_exact_alarm_granted") for h in (13, 19))'),
     ),
 ])
 check, solution = EXERCISES.check, EXERCISES.solution
