@@ -14,7 +14,7 @@ HTML   := _build/html
 PORT   ?= 8000
 JB_FLAGS := --all -W -n --keep-going
 
-.PHONY: help book student serve lab test lint unit build-check browser bench clean distclean requirements
+.PHONY: help book student serve lab test lint unit build-check student-check browser bench clean distclean requirements
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -85,7 +85,7 @@ lab: $(VENV)/.book-deps  ## JupyterLab on the book: the live labs
 
 # --- tests -------------------------------------------------------------------------------------------------------
 
-test: lint unit build-check browser  ## set up and run every test: lint, unit, strict build, browser
+test: lint unit build-check student-check browser  ## set up and run every test: lint, unit, strict build, student edition, browser
 	@echo "make test: all passed"
 
 lint: $(VENV)/.dev-deps  ## ruff on everything, mypy on sim/
@@ -93,7 +93,10 @@ lint: $(VENV)/.dev-deps  ## ruff on everything, mypy on sim/
 	$(BIN)/mypy
 
 unit: $(VENV)/.dev-deps  ## pytest, without the browser tests
-	$(BIN)/python -m pytest -m "not browser"
+	$(BIN)/python -m pytest -m "not browser and not student"
+
+student-check: student $(VENV)/.dev-deps  ## build the student edition and search it for answers it must not give
+	$(BIN)/python -m pytest -m student
 
 build-check: book  ## the strict book build (`make book`)
 

@@ -14,7 +14,9 @@ import contextvars
 import copy
 import csv
 import io
+import itertools
 import math
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -91,7 +93,37 @@ METRICS: tuple[tuple[str, str, str, str, str], ...] = (
     ("process_cold_starts", "Processes started", "", ",.0f", "lower"),
     ("job_runs", "Job runs", "", ",.0f", "more is fresher"),
     ("work_runs", "Work runs", "", ",.0f", "more is fresher"),
+    ("radio_promotions", "Radio promotions", "", ",.0f", "lower"),
+    ("cell_radio_s_per_run", "Cell radio on, per work run", "s", ",.2f", "lower"),
+    ("wakeups_per_run", "Wakeups, per work run", "", ",.2f", "lower"),
+    ("oldest_data_min", "Oldest the data gets", "min", ",.0f", "lower"),
 )
+
+#: Metrics computed from two summary keys (numerator / denominator): a fair comparison of runs that did different
+#: amounts of work. They are not in DEFAULT_METRICS; a chapter asks for them by key.
+DERIVED_METRICS: dict[str, tuple[str, str]] = {
+    "cell_radio_s_per_run": ("cell_radio_active_s", "work_runs"),
+    "wakeups_per_run": ("wakeups", "work_runs"),
+}
+
+
+def oldest_data_min(result: Any) -> float:
+    """How old an app's data gets: the longest time, in minutes, from the end of one of its work runs that moved
+    data to the end of the next (or to the end of the run), over all apps. The cost batching hides."""
+    ends: dict[str, list[float]] = {}
+    for w in result.work:
+        if w.end_s > w.start_s and (w.down_bytes or w.up_bytes):
+            ends.setdefault(w.app, []).append(w.end_s)
+    worst = 0.0
+    for times in ends.values():
+        times.sort()
+        edges = [*times, float(result.scenario.duration_s)]
+        worst = max(worst, *(b - a for a, b in itertools.pairwise(edges)))
+    return worst / 60.0 if ends else float("nan")
+
+
+#: Metrics computed from the whole result rather than its summary.
+RESULT_METRICS: dict[str, Any] = {"oldest_data_min": oldest_data_min}
 
 
 #: The most battery samples one run may give a chart: a 28-day run at the default 5-minute step gives 8,065.
@@ -310,10 +342,12 @@ def timeline_rows(result: Any, *, apps: Sequence[str] | None, window_h: tuple[fl
         spans = [sp for v in values for sp in by_lane.get((lane, "", v), [])]
         out += _bars(spans, label, group, gap_s)
     app_names = [a.name for a in result.scenario.apps] if apps is None else list(apps)
+    held = _job_waits(result)
     waits: dict[str, list[tuple[float, float, str]]] = {}
     for w in result.work:
         if w.waited_for:
-            waits.setdefault(w.app, []).append((w.requested_s, w.start_s, w.waited_for))
+            why = held.get((w.app, w.start_s)) or _REASONS.get(w.waited_for, w.waited_for)
+            waits.setdefault(w.app, []).append((w.requested_s, w.start_s, why))
     for app in app_names:
         for value, text in APP_ROWS:
             bars = _bars(by_lane.get(("work", app, value), []), f"{app}: {text}", "Apps", gap_s)
@@ -331,15 +365,55 @@ def _bars(spans: list[tuple[float, float]], label: str, group: str, gap_s: float
     ]
 
 
+#: The simulator's reasons for holding work back, as the reader reads them.
+_REASONS = {
+    "doze": "Doze", "network": "no network", "unmetered": "waiting for Wi-Fi", "charging": "waiting for a charger",
+    "idle": "waiting for device idle", "quota": "standby-bucket quota", "standby": "standby bucket",
+    "batch": "Android 12 batching", "asleep": "phone asleep", "concurrency": "other jobs running",
+    "backoff": "backoff after a failure",
+}
+_WAITED = re.compile(r", waited (.+?); may run")
+
+
+def _duration(seconds: float) -> str:
+    if seconds >= 3600:
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds / 60:.0f} min" if seconds >= 60 else f"{seconds:.0f} s"
+
+
+def _job_waits(result: Any) -> dict[tuple[str, float], str]:
+    """For each job run that waited, everything that held it back and for how long, longest first, from the
+    scheduler's job_start event ("waited doze 3865 s, batch 5 s"): a wait often has more than one reason."""
+    out: dict[tuple[str, float], str] = {}
+    for e in result.events:
+        if e.kind != "job_start":
+            continue
+        found = _WAITED.search(e.detail)
+        if not found:
+            continue
+        parts = []
+        for item in found.group(1).split(", "):
+            name, _, rest = item.partition(" ")
+            try:
+                parts.append((float(rest.removesuffix(" s")), name))
+            except ValueError:
+                continue
+        parts = [(sec, name) for sec, name in sorted(parts, reverse=True) if sec >= 30]
+        if parts:
+            out[(e.app, e.t_s)] = ", ".join(f"{_REASONS.get(n, n)} {_duration(sec)}" for sec, n in parts)
+    return out
+
+
 def _add_reasons(bars: list[dict[str, Any]], waits: list[tuple[float, float, str]]) -> None:
-    """Say on each "waiting" bar what last held the work back (the simulator's WorkRecord.waited_for)."""
+    """Say on each "waiting" bar what held the work back: for a job, each reason and for how long (the scheduler's
+    account); for other work, the reason that held it longest (the simulator's WorkRecord.waited_for)."""
     waits.sort()
     starts = [w[0] for w in waits]
     for bar in bars:
         lo, hi = bar["start_h"] * 3600.0, bar["start_h"] * 3600.0 + bar["dur_s"]
         first = max(0, bisect.bisect_right(starts, lo) - 1)
-        reasons = {why for req, start, why in waits[first:bisect.bisect_right(starts, hi)] if start > lo and req < hi}
-        bar["why"] = ", ".join(sorted(reasons))
+        reasons = [why for req, start, why in waits[first:bisect.bisect_right(starts, hi)] if start > lo and req < hi]
+        bar["why"] = "; ".join(dict.fromkeys(reasons))
 
 
 def timeline_chart(runs: Runs, where: str | None, *, apps: Sequence[str] | None = None,
@@ -378,7 +452,7 @@ def timeline_chart(runs: Runs, where: str | None, *, apps: Sequence[str] | None 
             alt.Tooltip("row:N", title="Lane"),
             alt.Tooltip("start_h:Q", title="From (h)", format=".2f"),
             alt.Tooltip("dur_s:Q", title="Lasted (s)", format=",.1f"),
-            alt.Tooltip("why:N", title="Last held back by"),
+            alt.Tooltip("why:N", title="Held back by"),
             alt.Tooltip("n:Q", title="Spans joined"),
         ],
     )
@@ -476,7 +550,19 @@ def energy_chart(runs: Runs, where: str | None, *, by: str = "component", title:
 # -- metrics -------------------------------------------------------------------------------------------------------
 
 
-DEFAULT_METRICS = tuple(m[0] for m in METRICS if not m[0].endswith("_runs"))
+DEFAULT_METRICS = tuple(m[0] for m in METRICS
+                        if not m[0].endswith(("_runs", "_per_run"))
+                        and m[0] not in ("radio_promotions", "oldest_data_min"))
+
+
+def metric_value(summary: dict[str, float], key: str) -> float:
+    """A metric of a run's summary: a summary key, or one of DERIVED_METRICS (NaN when the run has no such key or
+    did no work to divide by)."""
+    if key in DERIVED_METRICS:
+        top, bottom = DERIVED_METRICS[key]
+        num, den = float(summary.get(top, float("nan"))), float(summary.get(bottom, float("nan")))
+        return num / den if den > 0 else float("nan")
+    return float(summary.get(key, float("nan")))
 
 
 def _metrics(keys: Sequence[str] | None) -> list[tuple[str, str, str, str, str]]:
@@ -498,7 +584,7 @@ def _metric_label(label: str, unit: str) -> str:
 def metric_rows(result: Any, keys: Sequence[str] | None = None) -> list[dict[str, Any]]:
     rows = []
     for order, (key, label, unit, fmt, _better) in enumerate(_metrics(keys)):
-        value = float(result.summary.get(key, float("nan")))
+        value = RESULT_METRICS[key](result) if key in RESULT_METRICS else metric_value(result.summary, key)
         rows.append({"order": order, "metric": _metric_label(label, unit), "value": value,
                      "text": "n/a" if math.isnan(value) else f"{value:{fmt}}"})
     return rows

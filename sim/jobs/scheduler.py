@@ -755,7 +755,11 @@ class JobScheduler:
                 return "idle"
         ej = js.expedited and self._treat_as_ej(js, t)
         if not ej and p.doze_idle():
-            why = doze_blocks_jobs(True, True, p.exempt(js.app))  # (deferred to the maintenance window, §1c)
+            # (deferred to the maintenance window, §1c). An allowlisted app's jobs run in Doze from API 24
+            # (DeviceIdleJobsController); on API 23 they were deferred like any other ("Optimize for Doze and App
+            # Standby": "the whitelisted app's jobs and syncs are deferred (on API level 23 and below)").
+            allowlisted = p.exempt(js.app) and self.api >= ALLOWLISTED_JOBS_IN_DOZE_API_LEVEL
+            why = doze_blocks_jobs(True, True, allowlisted)
             if why:
                 return why
         if self.api == HEARTBEAT_API_LEVEL and js.batched_app and not p.charging and p.foreground != js.app:
@@ -1236,6 +1240,11 @@ def _held(js: _JobState, why: str, t: float) -> None:
         js.wait_acc[js.waited] = js.wait_acc.get(js.waited, 0.0) + (t - js.wait_since)
     js.waited = why
     js.wait_since = t
+
+
+#: From this API level the jobs of an app on the Doze allowlist are not deferred by Doze (DeviceIdleJobsController,
+#: Android 7.0); see the note where it is used.
+ALLOWLISTED_JOBS_IN_DOZE_API_LEVEL = 24
 
 
 def _longest_wait(js: _JobState, t: float) -> str:

@@ -74,3 +74,8 @@ def test_the_student_edition_keeps_exercises_and_leaves_out_solutions(tmp_path: 
     assert "What is 6 x 7?" in teacher_html and "What is 6 x 7?" in student_html
     assert "the answer is 42" in teacher_html
     assert "the answer is 42" not in student_html and 'class="solution' not in student_html
+    # nor do the page's downloadable sources (the MyST source and the executed notebook)
+    sources = tmp_path / "student" / "_build" / "html" / "_sources" / "book"
+    for name in ("exercise.md", "exercise.ipynb"):
+        text = (sources / name).read_text()
+        assert "What is 6 x 7?" in text and "the answer is" not in text and "solution-start" not in text, name

@@ -259,3 +259,17 @@ def test_a_job_started_while_its_app_is_in_front_is_never_charged():
     r = _quota_run([Job(at_s=0.0, cpu_s=350.0), Job(at_s=1000.0, cpu_s=1200.0)], screen=screen, bucket="rare")
     second = next(w for w in r.work if w.start_s == 1000.0)
     assert second.end_s - second.start_s == pytest.approx(600.0)  # the whole 10 min: the first job cost none
+
+
+@pytest.mark.parametrize(("api", "deferred"), [(23, True), (24, False), (34, False)])
+def test_an_allowlisted_apps_jobs_run_in_doze_from_api_24_but_wait_on_api_23(api: int, deferred: bool) -> None:
+    # developer.android.com "Optimize for Doze and App Standby": an allowlisted app's "jobs and syncs are deferred
+    # (on API level 23 and below)"; from Android 7.0 DeviceIdleJobsController lets them run in Doze.
+    import sim
+    day = sim.Day.preset("desk_overnight")
+    app = sim.App("mail", target_sdk=23, doze_exempt=True, work=(sim.Job(every_s=15 * 60.0, cpu_s=1.0),))
+    r = sim.run(sim.Scenario(device=sim.Device(api_level=api), day=day, apps=(app,), duration_s=6 * 3600), seed=0)
+    deep = [s for s in r.lane("doze") if s.value == "deep_idle"]
+    assert deep, "the phone reaches deep Doze"
+    in_deep = [w for w in r.work for s in deep if s.start_s < w.start_s < s.end_s]
+    assert (not in_deep) == deferred

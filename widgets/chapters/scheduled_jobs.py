@@ -9,6 +9,7 @@ from widgets import kit
 from widgets.controls import Control
 from widgets.exercises import Exercise, Exercises, Verdict, require
 from widgets.lab import Lab, Runs
+from widgets.predict import Prediction, nearest
 
 H = 3600.0
 DAY_S = 24 * H
@@ -40,14 +41,24 @@ def refresh_job(constraints: str, interval_min: int) -> sim.Job:
                    **CONSTRAINTS[constraints])
 
 
-def refresh_scenario(constraints: str, interval_min: int) -> sim.Scenario:
-    """A weekday with one news app whose cache refresh is a periodic job with the chosen constraints."""
-    app = sim.App("news", target_sdk=34, bucket="working_set", work=(refresh_job(constraints, interval_min),))
+#: The standby buckets a reader may put the news app in (API 28+; android-facts §2).
+BUCKET_LABELS = {
+    "active": "active (in use right now)",
+    "working_set": "working set (used most days)",
+    "frequent": "frequent",
+    "rare": "rare",
+}
+
+
+def refresh_scenario(constraints: str, interval_min: int, bucket: str = "working_set") -> sim.Scenario:
+    """A weekday with one news app whose cache refresh is a periodic job with the chosen constraints, its app in
+    the chosen standby bucket."""
+    app = sim.App("news", target_sdk=34, bucket=bucket, work=(refresh_job(constraints, interval_min),))
     return sim.Scenario(day=sim.Day.preset("weekday"), apps=(app,), duration_s=DAY_S)
 
 
 REFRESH_ROWS = ("Screen on", "Charging", "On Wi-Fi", "On cellular", "Doze: deep idle", "Doze: window")
-REFRESH_METRICS = ("job_runs", "metered_mb", "work_latency_p50_s", "battery_drained_mah",
+REFRESH_METRICS = ("job_runs", "metered_mb", "work_latency_p50_s", "oldest_data_min", "battery_drained_mah",
                    "janky_frames_from_background")
 
 
@@ -65,12 +76,37 @@ def refresh_lab() -> Lab:
                     options=list(CONSTRAINT_LABELS.items()), help="The job's constraints"),
             Control("interval_min", "Refresh every", "choice", 60,
                     options=[(m, f"{m} min") for m in (15, 60, 240)], help="The job's period"),
+            Control("bucket", "App's standby bucket", "choice", "working_set",
+                    options=list(BUCKET_LABELS.items()), help="How recently the user used the app (Android 9+)"),
         ],
         figure,
         compare=compare,
-        baseline={"constraints": "none", "interval_min": 60},
+        baseline={"constraints": "none", "interval_min": 60, "bucket": "working_set"},
         baseline_label="no constraints",
     )
+
+
+def refresh_facts(lab: Lab) -> dict[str, Any]:
+    """The numbers the prose under the refresh lab quotes, each from the lab's own runs."""
+    def run(**values: Any) -> sim.Result:
+        return lab.run(**{"constraints": "none", "interval_min": 60, "bucket": "working_set", **values})
+
+    unmetered, idle = run(constraints="unmetered"), run(constraints="idle")
+    every_15, every_60, rare = run(interval_min=15), run(), run(bucket="rare")
+    idle_hours = sorted(w.start_s / H for w in idle.work)
+    return {
+        "unmetered_runs": int(unmetered.summary["job_runs"]),
+        "unmetered_metered_mb": unmetered.summary["metered_mb"],
+        "idle_runs": int(idle.summary["job_runs"]),
+        "idle_at_night": sum(1 for h in idle_hours if h < 7),
+        "idle_at_office": sum(1 for h in idle_hours if 9 <= h < 17),
+        "runs_15": int(every_15.summary["job_runs"]),
+        "runs_60": int(every_60.summary["job_runs"]),
+        "rare_runs": int(rare.summary["job_runs"]),
+        "rare_daytime": (daytime := sum(1 for w in rare.work if 8 * H <= w.start_s < 19 * H)),
+        "rare_daytime_words": "not once" if daytime == 0 else f"{daytime} times",
+        "rare_sessions": sim.quota_for("rare", charging=False).max_sessions,  # type: ignore[union-attr]
+    }
 
 
 # -- 2. many apps: immediate work against jobs -----------------------------------------------------------------
@@ -89,8 +125,8 @@ def fleet_scenario(apps: int, mechanism: str) -> sim.Scenario:
 
 FLEET_ROWS = ("Screen on", "On cellular", "Doze: window", "Cell radio: transfer", "Cell radio: tail",
               "Wi-Fi radio: transfer", "CPU awake")
-FLEET_METRICS = ("wakeups", "cell_radio_active_s", "radio_tail_energy_share", "battery_drained_mah",
-                 "work_latency_p50_s")
+FLEET_METRICS = ("work_runs", "wakeups", "cell_radio_active_s", "cell_radio_s_per_run", "radio_promotions",
+                 "battery_drained_mah", "work_latency_p50_s")
 
 
 def fleet_lab() -> Lab:
@@ -107,7 +143,7 @@ def fleet_lab() -> Lab:
         [
             Control("apps", "Apps", "choice", 8, options=[2, 4, 8, 16], help="How many apps refresh"),
             Control("mechanism", "Each refresh runs", "choice", "job",
-                    options=[("immediate", "right away (wakelock)"), ("job", "as a periodic job")]),
+                    options=[("immediate", "right away (own timer + wakelock)"), ("job", "as a periodic job")]),
         ],
         figure,
         compare=compare,
@@ -213,6 +249,60 @@ def deep_window_runs(result: sim.Result) -> dict[str, int]:
             most_per_app = max(most_per_app, sum(1 for w in ran if w.app == app))
         most_missed = max(most_missed, *(int((w.start_s - w.requested_s) // periods[w.app]) for w in ran))
     return {"windows": used, "most_per_app": most_per_app, "most_missed": most_missed}
+
+
+def unmetered_charging_from(result: sim.Result) -> float | None:
+    """The first moment of the run when the phone is both on the charger and on an unmetered network."""
+    plugged = [(s.start_s, s.end_s) for s in result.lane("charging") if s.value == "plugged"]
+    wifi = [(s.start_s, s.end_s) for s in result.lane("network") if s.value == "wifi"]
+    starts = [max(c0, w0) for c0, c1 in plugged for w0, w1 in wifi if max(c0, w0) < min(c1, w1)]
+    return min(starts) if starts else None
+
+
+def refresh_prediction(careful: sim.Result, free: sim.Result, active: sim.Result) -> Prediction:
+    """Predict-then-reveal for the job that waits for Wi-Fi and the charger (``careful``), told from its run, the
+    same job without constraints (``free``) and the careful job of an app in the active bucket (``active``)."""
+    runs, first = int(careful.summary["job_runs"]), min(w.start_s for w in careful.work)
+    ready = unmetered_charging_from(careful)
+    held_min = (first - ready) / 60 if ready is not None else float("nan")
+    active_first = min(w.start_s for w in active.work)
+    options = ["about 24 times, spread through the day", "a handful of times, all in the evening",
+               "not at all: the two conditions never hold together"]
+    correct = 2 if runs == 0 else (1 if first >= 17 * H and runs <= 8 else 0)
+    reveal = (
+        f"It refreshes **{runs} times**, first at **{clock(first)}**. All day one of the two conditions was missing; "
+        f"from {clock(ready or 0)} the phone is on the charger at home, on Wi-Fi. The last {held_min:.0f} minutes "
+        "are not the conditions but Android 12's batching: the jobs of an app outside the *active* standby bucket "
+        "(the news app is in *working set*) wait until five jobs are ready or 31 minutes have passed, so that they "
+        f"run together. Put the app in the active bucket and the first run comes at {clock(active_first)}. "
+        f"The same job with no constraints runs {int(free.summary['job_runs'])} times and spends "
+        f"{free.summary['metered_mb']:.1f} MB of metered data on the commute."
+    )
+    return Prediction("The job asks for an unmetered network *and* a charger, once an hour, on the weekday. How "
+                      "often does it refresh, and when?", options, correct, reveal)
+
+
+def fleet_prediction(now: sim.Result, job: sim.Result) -> Prediction:
+    """Predict-then-reveal for eight apps' refreshes right away against as jobs, told from the two runs."""
+    s_now, s_job = now.summary, job.summary
+    ratio = s_job["cell_radio_active_s"] / s_now["cell_radio_active_s"]
+    options = ["about the same", "about half", "about a fifth"]
+    per_now = s_now["cell_radio_active_s"] / s_now["work_runs"]
+    per_job = s_job["cell_radio_active_s"] / s_job["work_runs"]
+    reveal = (
+        f"**{options[nearest(ratio, [1.0, 0.5, 0.2])].capitalize()}**: {s_job['cell_radio_active_s']:,.0f} seconds "
+        f"instead of {s_now['cell_radio_active_s']:,.0f} ({ratio:.0%}). Right away, the apps wake the phone on their "
+        f"own timers and each pays its own radio promotion and tail ({s_now['radio_promotions']:.0f} promotions); "
+        "as jobs, they start together at the next wakeup and share them "
+        f"({s_job['radio_promotions']:.0f} promotions). Wakeups fall from {s_now['wakeups']:.0f} to "
+        f"{s_job['wakeups']:.0f}. The two did not do the same amount of work: right away made "
+        f"{s_now['work_runs']:.0f} refreshes, the jobs {s_job['work_runs']:.0f} (a periodic job runs at most once "
+        "per period, and Doze merges the night's). Per refresh the radio was on "
+        f"{per_now:.2f} s right away and {per_job:.2f} s as a job."
+    )
+    return Prediction("Eight apps each refresh 100 KB every 15 minutes. Scheduled as jobs rather than right away, "
+                      "how much time does the cellular radio spend switched on over the day?",
+                      options, nearest(ratio, [1.0, 0.5, 0.2]), reveal)
 
 
 def clock(t_s: float) -> str:

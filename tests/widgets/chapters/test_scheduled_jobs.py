@@ -71,3 +71,54 @@ def test_the_desk_night_sentence_matches_its_table() -> None:
     assert deep["windows"] == 3
     assert deep["most_per_app"] == 2
     assert deep["most_missed"] > 2
+
+
+# -- the prose's claims, from the same runs the page glues --------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def refresh_lab():
+    return chapter.refresh_lab()
+
+
+def test_the_careful_job_first_runs_after_android_12_batching_not_at_the_charger(refresh_lab) -> None:
+    careful = refresh_lab.run(constraints="both", interval_min=60)
+    active = refresh_lab.run(constraints="both", interval_min=60, bucket="active")
+    ready = chapter.unmetered_charging_from(careful)
+    first = min(w.start_s for w in careful.work)
+    # 31 min: JobSchedulerService DEFAULT_MAX_NON_ACTIVE_JOB_BATCH_DELAY_MS (Android 12+), for a non-ACTIVE app
+    assert first - ready == pytest.approx(31 * 60, abs=60)
+    assert min(w.start_s for w in active.work) == pytest.approx(ready, abs=60)
+    prediction = chapter.refresh_prediction(careful, refresh_lab.run(constraints="none", interval_min=60), active)
+    assert prediction.answer == "a handful of times, all in the evening"
+    assert "31 minutes" in prediction.reveal and chapter.clock(first) in prediction.reveal
+
+
+def test_the_refresh_paragraphs_claims_hold(refresh_lab) -> None:
+    facts = chapter.refresh_facts(refresh_lab)
+    assert facts["unmetered_metered_mb"] == 0 and facts["unmetered_runs"] >= 12
+    assert facts["idle_at_night"] >= 1 and facts["idle_at_office"] >= 1  # "at night, and on the office desk"
+    assert facts["runs_60"] < facts["runs_15"] < 2 * facts["runs_60"]  # "not four times as many"
+    assert facts["rare_runs"] < facts["runs_60"] and facts["rare_daytime"] == 0  # "not once between 8:00 and 19:00"
+    assert facts["rare_sessions"] == 3  # QuotaController DEFAULT_MAX_SESSION_COUNT_RARE (Android 10-15)
+
+
+def test_the_fleet_prediction_is_told_per_refresh_too() -> None:
+    lab = chapter.fleet_lab()
+    now, job = lab.run(apps=8, mechanism="immediate"), lab.run(apps=8, mechanism="job")
+    prediction = chapter.fleet_prediction(now, job)
+    ratio = job.summary["cell_radio_active_s"] / now.summary["cell_radio_active_s"]
+    assert prediction.answer == "about a fifth" and 0.1 < ratio < 0.35
+    assert now.summary["work_runs"] != job.summary["work_runs"]  # the page says they did different amounts of work
+    assert f"{now.summary['work_runs']:.0f} refreshes" in prediction.reveal
+    per_now = now.summary["cell_radio_active_s"] / now.summary["work_runs"]
+    per_job = job.summary["cell_radio_active_s"] / job.summary["work_runs"]
+    assert per_job < per_now / 2  # per unit of work, the jobs still win clearly
+
+
+def test_a_waiting_bar_names_every_reason_that_held_the_job_and_for_how_long(refresh_lab) -> None:
+    from widgets import kit
+    careful = refresh_lab.run(constraints="both", interval_min=60)
+    rows = kit.timeline_rows(careful, apps=None, window_h=(0.0, 24.0), rows=None, gap_s=60.0)
+    first = next(r for r in rows if r["row"] == "news: waiting to run" and r["why"])
+    assert "waiting for a charger" in first["why"] and "Android 12 batching 31 min" in first["why"]
