@@ -11,6 +11,7 @@ from widgets import kit
 from widgets.controls import Control
 from widgets.exercises import Exercise, Exercises, Verdict, WrongAnswerType, require
 from widgets.lab import Lab, Runs
+from widgets.predict import Prediction
 from widgets.theme import COLUMN_WIDTH_PX, PALETTE
 
 H = 3600.0
@@ -105,6 +106,26 @@ def network_changes(result: sim.Result) -> int:
 def apps_mah(result: sim.Result) -> float:
     """Energy drawn on behalf of the storm's apps (app01, app02, ...), in mAh."""
     return sum(e.mah for e in result.energy if e.app.startswith("app"))
+
+
+def storm_prediction(target23: sim.Result, target25: sim.Result) -> Prediction:
+    """Predict-then-reveal for the sixteen manifest receivers targeting 23 and 25, told from the two runs."""
+    runs23, runs25 = int(target23.summary["work_runs"]), int(target25.summary["work_runs"])
+    apps = len(target23.scenario.apps)
+    changes = network_changes(target23)
+    options = [f"{apps * changes} times either way: every app at every change",
+               f"{apps * changes} times targeting 23, not once targeting 25",
+               "not once either way: Android 8 closed the manifest to implicit broadcasts"]
+    correct = 0 if runs25 == runs23 > 0 else (1 if runs23 > 0 and runs25 == 0 else 2)
+    reveal = (
+        f"Targeting 23: **{runs23} times**, every app at every change. Android starts "
+        f"{target23.summary['process_cold_starts']:.0f} processes for them at the first change and wakes the cached "
+        f"ones at each later one. Targeting 25: **{runs25}**. `CONNECTIVITY_ACTION` stopped reaching manifest "
+        "receivers of apps targeting 24 and later in Android 7.0, a year before Android 8 closed the manifest to "
+        "most implicit broadcasts; an app targeting 23 is still not bound by either, even on Android 14."
+    )
+    return Prediction(f"The commute switches network {changes} times. How many times do the {apps} apps' manifest "
+                      "receivers run if the apps target API 23? And if they target 25?", options, correct, reveal)
 
 
 #: The comparison's measures: (key, title).
@@ -302,6 +323,34 @@ def slow_lab() -> Lab:
         ],
         slow_chart,
     )
+
+
+def anr_after_s(result: sim.Result) -> float | None:
+    """Seconds from the send to the receiver's ANR (None if there was none)."""
+    return next((e.t_s - SLOW_AT_S for e in result.events if e.kind == "anr" and e.app == "a"), None)
+
+
+def slow_prediction(on_receive: sim.Result, go_async: sim.Result, background: sim.Result,
+                    job: sim.Result) -> Prediction:
+    """Predict-then-reveal for goAsync() on the foreground queue, told from the four runs of the slow lab."""
+    options = ["no ANR: goAsync() takes the work off the main thread",
+               "an ANR at 10 s, as with the work in onReceive()",
+               "an ANR at 60 s: goAsync() gets the background queue's time"]
+    at = anr_after_s(go_async)
+    correct = 0 if at is None else (1 if at < 30 else 2)
+    bg_end = max(w.end_s for w in background.work if w.app == "a") - SLOW_AT_S
+    receiver = min(w.end_s - w.start_s for w in job.work if w.app == "a")
+    shown = "none" if at is None else f"{at:.0f} s"
+    reveal = (
+        f"An ANR at **{shown}**, as when the work runs in `onReceive()` "
+        f"({anr_after_s(on_receive) or 0:.0f} s). A foreground broadcast gives the receiver 10 seconds from its "
+        "dispatch, process start included, and `goAsync()` keeps the broadcast going until `finish()`: it frees the "
+        f"main thread, not the clock. Without the flag the background queue allows 60 s, and the work is done "
+        f"{bg_end:.1f} s after the send. Scheduled as a job, the receiver is done in {receiver:.2f} s (mostly the "
+        "process start) and the job does the 15 seconds."
+    )
+    return Prediction("The broadcast is sent with `FLAG_RECEIVER_FOREGROUND` and the receiver has 15 s of work. With "
+                      "`goAsync()`, when does the ANR come, if at all?", options, correct, reveal)
 
 
 def clock(t_s: float) -> str:

@@ -165,3 +165,15 @@ def test_the_charger_explanation():
         assert any(a <= s <= a + 10 for s in starts)  # "it starts seconds after each plug-in"
         assert all(a <= s < b for s in starts if a <= s <= b)
     assert not check("charger", sim.Service()).correct
+
+
+def test_the_predictions_mark_the_answer_the_runs_give(by_how):
+    storm = chapter.storm_prediction(by_how["manifest23"], by_how["manifest25"])
+    assert storm.answer == "256 times targeting 23, not once targeting 25"
+    assert "**256 times**" in storm.reveal and "**0**" in storm.reveal
+    lab = chapter.slow_lab()
+    runs = [lab.run(work_s=15, queue=q, run=r) for q, r in (("foreground", "on_receive"), ("foreground", "go_async"),
+                                                            ("background", "on_receive"), ("foreground", "job"))]
+    slow = chapter.slow_prediction(*runs)
+    assert slow.answer == "an ANR at 10 s, as with the work in onReceive()"
+    assert "An ANR at **10 s**" in slow.reveal and "done 15.8 s after the send" in slow.reveal
