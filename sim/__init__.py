@@ -2,6 +2,7 @@
 
 from sim.alarms import Alarm
 from sim.assumptions import Assumptions
+from sim.broadcasts import Broadcast, Receiver
 from sim.buckets import BUCKETS, BucketQuota, quota_for
 from sim.day import DAY_PRESETS, Day, NetworkPeriod, Period, Session
 from sim.doze import DozeTimings
@@ -22,6 +23,7 @@ __all__ = [
     "App",
     "Assumptions",
     "BatteryPoint",
+    "Broadcast",
     "BucketQuota",
     "Day",
     "Device",
@@ -35,6 +37,7 @@ __all__ = [
     "Period",
     "Phone",
     "PowerProfile",
+    "Receiver",
     "Result",
     "RunTooLarge",
     "Scenario",

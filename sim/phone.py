@@ -17,6 +17,7 @@ import simpy
 from simpy.events import NORMAL, Timeout
 
 from sim.alarms import AlarmManager
+from sim.broadcasts import BroadcastQueue
 from sim.buckets import BUCKET_API_LEVEL, RESTRICTED_BUCKET_API_LEVEL, effective_bucket
 from sim.cpu import Hold, cpu_sweep
 from sim.doze import DOZE_API_LEVEL, Doze
@@ -50,7 +51,8 @@ class RunTooLarge(ValueError):
     """A scenario whose run would exceed the simulator's budget; the message names what made it large."""
 
 #: Android's system services plugged into every run, in the order they hear changes. Adding one is adding it here.
-SYSTEM_SERVICES: tuple[Callable[[Any], SystemService], ...] = (JobScheduler, AlarmManager, ActiveServices)
+SYSTEM_SERVICES: tuple[Callable[[Any], SystemService], ...] = (JobScheduler, AlarmManager, ActiveServices,
+                                                                BroadcastQueue)
 
 _Pending = tuple[float, str, WorkItem, str, "Callable[[WorkRecord], None] | None", str]
 
@@ -140,6 +142,7 @@ class Phone:
         self.processes = Processes(self.apps, cold_start_s=a.process_cold_start_s, max_cached=MAX_CACHED_PROCESSES,
                                    event=self.event)
         self._deferred: dict[str, list[float]] = {}
+        self._work_watchers: list[Callable[[str, str, float], None]] = []
         self._awake_until = 0.0  # the latest end of a CPU hold started so far
         # battery level estimate (battery_pct): bookings read so far, those still open, and what the closed ones drew
         self._seg_i = 0
@@ -273,6 +276,14 @@ class Phone:
     def target_sdk(self, app: str) -> int:
         """The app's target SDK (what Android gates some behaviour on)."""
         return next(spec.target_sdk for spec in self.scenario.apps if spec.name == app)
+
+    def process_state(self, app: str) -> str:
+        """The app's process state now (one of sim.processes.PROCESS_STATES)."""
+        return self.processes.state_now(app, self.now)
+
+    def watch_work(self, fn: Callable[[str, str, float], None]) -> None:
+        """Call fn(app, process state, t) whenever work starts (or a process is kept) in an app's process."""
+        self._work_watchers.append(fn)
 
     def _bucket_changed(self, app: str, bucket: str, t: float) -> None:
         """AppStandbyController moved an app whose bucket follows use."""
@@ -428,6 +439,8 @@ class Phone:
             self.active.append((t, t + cold))
             self.book("cpu.active", app, self._active_ma, t, t + cold)
         self.processes.done(app, piece, end_s)
+        for fn in self._work_watchers:
+            fn(app, state, t)
         return lambda t1: self.processes.done(app, piece, max(t, t1))
 
     def start_work(
@@ -492,6 +505,9 @@ class Phone:
             self._running_check = 2 * len(self._running) + 64
         if on_done is not None:
             w.timer = self.call_later(end - t, w.finish)
+        if self._work_watchers:
+            for fn in self._work_watchers:
+                fn(app, proc_state, t)
         return w
 
     def _drain(self) -> None:

@@ -136,6 +136,11 @@ class Processes:
             return best
         return "cached" if self._alive[app] else "not_running"
 
+    def state_now(self, app: str, t: float) -> str:
+        """The app's process state at t (now), with the cache's kills up to t taken first."""
+        self._advance(t)
+        return self.state(app, t)
+
     def _start(self, app: str, t: float, why: str) -> float:
         self._alive[app] = True
         self._n_alive += 1

@@ -78,6 +78,18 @@ class ServiceHost(Protocol):
 
     def target_sdk(self, app: str) -> int: ...
 
+    def process_state(self, app: str) -> str:
+        """The app's process state now (one of sim.processes.PROCESS_STATES)."""
+        ...
+
+    def watch_work(self, fn: Callable[[str, str, float], None]) -> None:
+        """Call fn(app, process state, t) whenever work starts (or a process is kept) in an app's process."""
+        ...
+
+    def submit(self, app: str, mechanism: Any) -> None:
+        """Hand a mechanism to the system service that takes its kind (a receiver scheduling a sim.Job)."""
+        ...
+
     def battery_pct(self, t_s: float) -> float: ...
 
     # records

@@ -93,6 +93,7 @@ METRICS: tuple[tuple[str, str, str, str, str], ...] = (
     ("work_latency_p50_s", "Work delay, median", "s", ",.0f", "lower"),
     ("work_latency_p95_s", "Work delay, 95th pct", "s", ",.0f", "lower"),
     ("janky_frames_from_background", "Janky frames caused", "", ",.0f", "lower"),
+    ("process_cold_starts", "Processes started", "", ",.0f", "lower"),
     ("job_runs", "Job runs", "", ",.0f", "more is fresher"),
     ("work_runs", "Work runs", "", ",.0f", "more is fresher"),
     ("alarm_fires", "Alarm fires", "", ",.0f", "more is fresher"),
@@ -338,7 +339,7 @@ def energy_rows(result: Any, by: str) -> list[dict[str, Any]]:
 #: The metrics a table shows unless asked for others (the chapters' own additions are asked for by name).
 DEFAULT_METRICS = tuple(m[0] for m in METRICS
                         if not m[0].endswith(("_runs", "_per_run", "_fires"))
-                        and m[0] not in ("radio_promotions", "oldest_data_min", "unmetered_mb"))
+                        and m[0] not in ("radio_promotions", "oldest_data_min", "unmetered_mb", "process_cold_starts"))
 
 
 def metric_value(summary: dict[str, float], key: str) -> float:

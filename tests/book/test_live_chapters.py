@@ -33,7 +33,8 @@ def test_the_chapter_runs_in_a_live_kernel(chapter: str, monkeypatch: pytest.Mon
     errors = [o for cell in notebook.cells for o in cell.get("outputs", []) if o.get("output_type") == "error"]
     assert errors == []
     labs = [cell for cell in notebook.cells if cell.cell_type == "code" and cell.source.strip() in
-            {"lab", "refresh", "fleet", "album", "music", "upload", "compress"}]
+            {"lab", "refresh", "fleet", "album", "music", "upload", "compress", "storm", "slow", "reminder",
+             "sync", "buckets"}]
     for cell in labs:
         bundles = [o.get("data", {}) for o in cell.outputs if o.get("output_type") == "execute_result"]
         assert any(WIDGET_VIEW in b for b in bundles), f"{chapter}: the lab cell {cell.source!r} shows no widget"

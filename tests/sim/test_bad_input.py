@@ -17,6 +17,7 @@ from sim import (
     PROFILES,
     App,
     Assumptions,
+    Broadcast,
     Day,
     Device,
     DozeTimings,
@@ -25,6 +26,7 @@ from sim import (
     NetworkPeriod,
     Period,
     PowerProfile,
+    Receiver,
     Scenario,
     Session,
 )
@@ -47,6 +49,8 @@ _BASES: dict[type, dict[str, object]] = {
     ImmediateWork: {},
     WorkItem: {},
     Job: {"every_s": 900.0},
+    Receiver: {},
+    Broadcast: {},
 }
 
 
@@ -257,6 +261,11 @@ _work = st.one_of(
     _obj(ImmediateWork).map(lambda d: {"kind": "immediate", **d} if isinstance(d, dict) else d),
     _obj(Job, network=st.one_of(st.sampled_from(["any", "unmetered"]), garbage)).map(
         lambda d: {"kind": "job", **d} if isinstance(d, dict) else d),
+    _obj(Receiver, actions=st.one_of(st.lists(st.sampled_from(["connectivity_change", "x", "com.a.B"])), garbage),
+         registered=st.one_of(st.sampled_from(["manifest", "runtime"]), garbage)).map(
+        lambda d: {"kind": "receiver", **d} if isinstance(d, dict) else d),
+    _obj(Broadcast, action=st.one_of(st.sampled_from(["boot_completed", "screen_on", "com.a.B"]), garbage)).map(
+        lambda d: {"kind": "broadcast", **d} if isinstance(d, dict) else d),
     st.fixed_dictionaries({"kind": garbage}),
 )
 _app = _obj(App, name=st.one_of(st.sampled_from(["a", "b", "system", ""]), garbage),
@@ -280,7 +289,7 @@ _scenario = st.one_of(
     garbage,
 )
 _OWNERS = re.compile(r"^(Scenario|Device|App|Day|Session|Period|NetworkPeriod|DozeTimings|PowerProfile|Assumptions|"
-                     r"ImmediateWork|WorkItem|Job|work)\b")
+                     r"ImmediateWork|WorkItem|Job|Receiver|Broadcast|work)\b")
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])

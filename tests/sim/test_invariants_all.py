@@ -1,6 +1,7 @@
-"""Invariants over random scenarios that mix every mechanism (jobs, alarms, services, immediate work) across API
-levels and target SDKs (hypothesis): a run finishes (or is refused as too large), is deterministic, its process
-lanes tile the run, no work runs in a process that is not running, energy adds up, and refused calls are said."""
+"""Invariants over random scenarios that mix every mechanism (jobs, alarms, services, receivers and broadcasts,
+immediate work) across API levels and target SDKs (hypothesis): a run finishes (or is refused as too large), is
+deterministic, its process lanes tile the run, no work runs in a process that is not running, energy adds up, and
+refused calls are said."""
 
 from __future__ import annotations
 
@@ -12,15 +13,18 @@ from hypothesis import strategies as st
 from sim import (
     Alarm,
     App,
+    Broadcast,
     Device,
     ImmediateWork,
     Job,
+    Receiver,
     RunTooLarge,
     Scenario,
     Service,
     run,
 )
 from sim.alarms.spec import ALARM_TYPES, CALLS, PERMISSIONS
+from sim.broadcasts.spec import REGISTRATIONS, RUNS
 from sim.services.spec import FGS_TYPES, MODES, START_CONTEXTS
 from tests.sim.strategies import days
 
@@ -30,7 +34,7 @@ SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[Heal
 
 @st.composite
 def mechanisms(draw, horizon):
-    kind = draw(st.sampled_from(["immediate", "job", "alarm", "service"]))
+    kind = draw(st.sampled_from(["immediate", "job", "alarm", "service", "receiver", "broadcast"]))
     at = float(draw(st.integers(0, int(horizon))))
     if kind == "immediate":
         return ImmediateWork(every_s=draw(st.sampled_from([60.0, 900.0])), cpu_s=draw(st.sampled_from([0.5, 30.0])))
@@ -46,6 +50,15 @@ def mechanisms(draw, horizon):
                      set_at_s=max(0.0, at - draw(st.sampled_from([0.0, 2.0, 600.0]))),
                      cpu_s=draw(st.sampled_from([0.5, 20.0])), down_bytes=draw(st.sampled_from([0, 20_000])),
                      permission=draw(st.sampled_from(PERMISSIONS)))
+    if kind == "receiver":
+        actions = draw(st.lists(st.sampled_from(["connectivity_change", "power_connected", "screen_on", "battery_low",
+                                                 "boot_completed", "com.example.PING"]), min_size=1, max_size=3))
+        return Receiver(actions=tuple(actions), registered=draw(st.sampled_from(REGISTRATIONS)),
+                        cpu_s=draw(st.sampled_from([0.1, 15.0, 90.0])), down_bytes=draw(st.sampled_from([0, 20_000])),
+                        run=draw(st.sampled_from(RUNS)))
+    if kind == "broadcast":
+        return Broadcast(action=draw(st.sampled_from(["boot_completed", "com.example.PING"])), at_s=at,
+                         every_s=draw(st.sampled_from([None, 600.0])), foreground=draw(st.booleans()))
     mode = draw(st.sampled_from(MODES))
     fg = mode == "foreground"
     return Service(mode=mode, at_s=at, from_=draw(st.sampled_from(START_CONTEXTS)),
@@ -91,5 +104,7 @@ def test_every_mechanism_together_keeps_the_invariants(data):
     assert all(e.mah >= -1e-9 for e in r.energy)
     assert abs(sum(e.mah for e in r.energy) - r.summary["battery_drained_mah"]) < 1e-6
     for e in r.events:
+        if e.kind == "broadcast_received":
+            assert e.app in {a.name for a in sc.apps}
         if e.kind in ("alarm_refused", "service_refused"):
             assert e.detail and any(e.app in n for n in r.notes), e
