@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import altair as alt
+try:
+    import altair as alt
+except ModuleNotFoundError:  # in the reader's browser (live labs): the charts were drawn at build time
+    from widgets._absent import altair as alt
 
 import sim
 from widgets import kit
@@ -12,6 +15,7 @@ from widgets.controls import Control
 from widgets.exercises import Exercise, Exercises, Verdict, WrongAnswerType, require
 from widgets.lab import Lab, Runs
 from widgets.predict import Prediction
+from widgets.rows import Recipe
 from widgets.theme import COLUMN_WIDTH_PX, PALETTE
 
 H = 3600.0
@@ -285,7 +289,7 @@ def slow_rows(result: sim.Result) -> list[dict[str, Any]]:
 
 def slow_chart(runs: Runs, where: str | None) -> alt.LayerChart:
     """When the receiver and the job ran, from the broadcast's send, and where the ANR struck."""
-    data = kit._data(runs, slow_rows)
+    data = kit._data(runs, Recipe(slow_rows))
     x = alt.X("start:Q", title="Seconds after the broadcast was sent", scale=alt.Scale(domain=[0, 100], clamp=True))
     rows = ["the receiver", "the job"]
     y = alt.Y("row:N", title=None, sort=rows, scale=alt.Scale(domain=rows))
