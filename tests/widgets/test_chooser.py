@@ -51,20 +51,3 @@ def test_the_chooser_carries_every_answer_for_the_page_to_look_up() -> None:
     assert set(table) == {"".join(p) for p in itertools.product("01", repeat=len(QUESTIONS))}
     assert table["10000"]["tool"] == "An alarm"
     assert page.count('type="radio"') == 2 * len(QUESTIONS)
-
-
-@pytest.mark.browser
-def test_the_chooser_answers_in_the_browser_with_no_kernel() -> None:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium")
-        page = browser.new_page()
-        page.set_content(f"<html><body>{Chooser()._repr_html_()}</body></html>")
-        assert page.locator(".bs-tool").inner_text() == "An expedited job"
-        page.locator("input[value='1']").nth(3).check()  # can it wait? yes
-        assert page.locator(".bs-tool").inner_text() == "A scheduled job"
-        page.locator("input[value='1']").nth(0).check()  # at a set time? yes
-        assert page.locator(".bs-tool").inner_text() == "An alarm"
-        assert "SCHEDULE_EXACT_ALARM" in page.locator(".bs-today").inner_text()
-        browser.close()
