@@ -353,7 +353,14 @@ def _judge_album(answer: Any) -> Verdict:
         return Verdict(False, f"the compression caused {jank:.0f} janky frames in the app the user was using. "
                               "Which constraint keeps a job away from the moments the screen is on?")
     finished = max(w.end_s for w in done)
+    if finished > ALBUM_BY_S:
+        return Verdict(False, f"no janky frames, but the last photo was done at {clock(finished)}, after the user "
+                              "left the office. Which of your constraints holds only in the evening?")
     return Verdict(True, f"no janky frames, and all {PHOTOS} photos compressed by {clock(finished)}.")
+
+
+#: The album exercise's deadline: the photos are compressed before the user leaves the office (17:30).
+ALBUM_BY_S = 17.5 * H
 
 
 #: The office-hours exercise: the news is at most this old from 9:00 to 17:00, with at most this many refreshes.
@@ -412,13 +419,14 @@ EXERCISES = Exercises(globals(), [
     ),
     Exercise(
         "album", "a job made with album_job(...)", _judge_album,
-        solution="album_job(requires_device_idle=True, requires_charging=True)",
+        solution="album_job(requires_device_idle=True)",
         explain="The device-idle constraint holds only after the screen has been off for a while, so the job cannot "
-                "run while someone is using the phone. The guide adds charging, so the compression costs no "
-                "battery either. Device idle alone also passes here (the phone lies idle on the office desk after "
-                "lunch). Charging alone passes on this weekday only by luck: nothing stops the job running while "
-                "the user watches a video on the charger.",
-        wrong=("album_job()", 'album_job(network="unmetered")'),
+                "run while someone is using the phone; on this weekday the phone lies still on the office desk "
+                "after lunch, and the photos are done early in the afternoon. The guide's pair, idle and charging, "
+                "keeps the battery out of it too, but waits for the evening charger: too late for this deadline. "
+                "With no constraint the job runs at once, beside the app on screen.",
+        wrong=("album_job()", 'album_job(network="unmetered")',
+               "album_job(requires_device_idle=True, requires_charging=True)", "album_job(requires_charging=True)"),
     ),
     Exercise(
         "office", "a sim.Job", _judge_office,

@@ -122,3 +122,13 @@ def test_a_waiting_bar_names_every_reason_that_held_the_job_and_for_how_long(ref
     rows = kit.timeline_rows(careful, apps=None, window_h=(0.0, 24.0), rows=None, gap_s=60.0)
     first = next(r for r in rows if r["row"] == "news: waiting to run" and r["why"])
     assert "waiting for a charger" in first["why"] and "Android 12 batching 31 min" in first["why"]
+
+
+def test_the_album_exercise_the_guides_pair_is_too_late_device_idle_alone_is_done_in_the_early_afternoon() -> None:
+    def finished(**constraints: object) -> float:
+        app = sim.App("album", target_sdk=34, bucket="active", work=(album_job(**constraints),) * chapter.PHOTOS)
+        result = sim.run(sim.Scenario(day=sim.Day.preset("weekday"), apps=(app,), duration_s=24 * 3600), seed=0)
+        return max(w.end_s for w in result.work)
+
+    assert finished(requires_device_idle=True) < 15 * 3600  # "early in the afternoon"
+    assert finished(requires_device_idle=True, requires_charging=True) > chapter.ALBUM_BY_S  # the evening charger
