@@ -1,5 +1,6 @@
 """Backstage's device simulator: an Android phone's background work, battery, radio and Doze, in simpy."""
 
+from sim._validate import show  # how a value is shown in an error message (widgets' messages read the same)
 from sim.alarms import Alarm
 from sim.assumptions import Assumptions
 from sim.broadcasts import Broadcast, Receiver
@@ -49,4 +50,5 @@ __all__ = [
     "WorkRecord",
     "quota_for",
     "run",
+    "show",
 ]

@@ -249,12 +249,7 @@ class Doze:
         t = h.now
         if h.screen_on or h.charging:
             # becomeActiveLocked: screen on or plugged in leaves every Doze state (android-facts §1).
-            self._deep_gen += 1
-            self._light_gen += 1
-            self._end_maintenance_bookkeeping(t)
-            self._next_light_idle_s = self.t.light_idle_s
-            self._light_budget_s = self.t.light_maintenance_min_budget_s
-            self._set(t, deep="active", light="active" if self.light_supported else None)
+            self._become_active(t)
             return
         if self.deep == "active":
             self._deep_gen += 1
@@ -322,12 +317,7 @@ class Doze:
         t = h.now
         h.event(t, "doze_alarm", "", f"an alarm clock is due within {MIN_TIME_TO_ALARM_S // 60} min "
                 "(MIN_TIME_TO_ALARM): Doze leaves idle and starts again from inactive")
-        self._deep_gen += 1
-        self._light_gen += 1
-        self._end_maintenance_bookkeeping(t)
-        self._next_light_idle_s = self.t.light_idle_s
-        self._light_budget_s = self.t.light_maintenance_min_budget_s
-        self._set(t, deep="active", light="active" if self.light_supported else None)
+        self._become_active(t)
         self.update()
 
     def _light_timer(self, delay_s: float, step: Callable[[], None]) -> None:
@@ -505,6 +495,15 @@ class Doze:
         self.host.hold(self._maint_start_s, t, "system", "doze_maintenance")
         self._maint_kind = ""
         self._maint_gen += 1
+
+    def _become_active(self, t: float) -> None:
+        """becomeActiveLocked: leave every Doze state (pending steps are cancelled, light Doze starts afresh)."""
+        self._deep_gen += 1
+        self._light_gen += 1
+        self._end_maintenance_bookkeeping(t)
+        self._next_light_idle_s = self.t.light_idle_s
+        self._light_budget_s = self.t.light_maintenance_min_budget_s
+        self._set(t, deep="active", light="active" if self.light_supported else None)
 
     def _end_maintenance_bookkeeping(self, t: float, only: str | None = None) -> None:
         if self._maint_kind and (only is None or self._maint_kind == only):

@@ -5,10 +5,11 @@ from __future__ import annotations
 import functools
 import itertools
 import math
-import reprlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any
+
+from sim import show
 
 try:
     import altair as alt
@@ -36,24 +37,6 @@ class ControlSpecError(ValueError):
 
 class _SignatureError(ControlSpecError, TypeError):
     """A keyword that Control does not take, or a required one missing: also a TypeError, as Python raises."""
-
-
-class _Repr(reprlib.Repr):
-    def repr_int(self, x: int, level: int) -> str:
-        if x.bit_length() > 70:  # repr() itself fails past 4300 digits
-            return f"<{'negative ' if x < 0 else ''}int of about {int(x.bit_length() * math.log10(2)) + 1} digits>"
-        return super().repr_int(x, level)
-
-
-_REPR = _Repr()
-_REPR.maxstring = _REPR.maxother = 80
-_REPR.maxlist = _REPR.maxtuple = _REPR.maxdict = _REPR.maxset = _REPR.maxfrozenset = 6
-_REPR.maxlevel = 3
-
-
-def show(value: object) -> str:
-    """``value`` as an error message shows it: its repr, shortened; a huge int by its number of digits."""
-    return _REPR.repr(value)
 
 
 def _finite(value: object) -> bool:

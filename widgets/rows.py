@@ -187,16 +187,20 @@ def _merge(spans: Iterable[tuple[float, float]], gap_s: float) -> list[tuple[flo
 # -- timeline ------------------------------------------------------------------------------------------------------
 
 
-def _device_rows(rows: Sequence[str] | None) -> list[tuple[str, str, str, tuple[str, ...]]]:
-    if rows is None:
-        return list(DEVICE_ROWS)
-    known = {r[0]: r for r in DEVICE_ROWS}
-    if isinstance(rows, str | bytes) or not isinstance(rows, list | tuple):
-        raise ValueError(f"timeline rows={show(rows)}: allowed a list of row labels: {', '.join(known)}")
-    unknown = [r for r in rows if not isinstance(r, str) or r not in known]
+def _pick(field: str, what: str, names: Any, table: Sequence[tuple[Any, ...]]) -> list[Any]:
+    """The entries of ``table`` (keyed by their first item) that ``names`` lists, in its order; ValueError naming
+    ``field`` for names that are not a list or one that is not in the table."""
+    known = {entry[0]: entry for entry in table}
+    if isinstance(names, str | bytes) or not isinstance(names, list | tuple):
+        raise ValueError(f"{field}={show(names)}: allowed a list of {what}: {', '.join(known)}")
+    unknown = [n for n in names if not isinstance(n, str) or n not in known]
     if unknown:
-        raise ValueError(f"timeline rows={show(unknown[0])}: allowed {', '.join(known)}")
-    return [known[r] for r in rows]
+        raise ValueError(f"{field}={show(unknown[0])}: allowed {', '.join(known)}")
+    return [known[n] for n in names]
+
+
+def _device_rows(rows: Sequence[str] | None) -> list[tuple[str, str, str, tuple[str, ...]]]:
+    return list(DEVICE_ROWS) if rows is None else _pick("timeline rows", "row labels", rows, DEVICE_ROWS)
 
 
 def timeline_rows(result: Any, *, apps: Sequence[str] | None, window_h: tuple[float, float],
@@ -355,15 +359,7 @@ def metric_value(summary: dict[str, float], key: str) -> float:
 
 
 def _metrics(keys: Sequence[str] | None) -> list[tuple[str, str, str, str, str]]:
-    if keys is None:
-        keys = DEFAULT_METRICS
-    known = {m[0]: m for m in METRICS}
-    if isinstance(keys, str | bytes) or not isinstance(keys, list | tuple):
-        raise ValueError(f"metrics={show(keys)}: allowed a list of metric keys: {', '.join(known)}")
-    unknown = [k for k in keys if not isinstance(k, str) or k not in known]
-    if unknown:
-        raise ValueError(f"metrics={show(unknown[0])}: allowed {', '.join(known)}")
-    return [known[k] for k in keys]
+    return _pick("metrics", "metric keys", DEFAULT_METRICS if keys is None else keys, METRICS)
 
 
 def _metric_label(label: str, unit: str) -> str:

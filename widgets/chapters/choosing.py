@@ -43,8 +43,9 @@ SHORT = {WAYS["job"]: "job", WAYS["service"]: "service", WAYS["receiver"]: "rece
 NOT_A_FIT: dict[tuple[str, str], str] = {
     ("remind", "receiver"): "no broadcast says it is 7:55 (ACTION_TIME_TICK reaches only receivers registered at "
                             "run time, in a running app)",
-    ("upload", "alarm"): "an alarm only starts the app: its receiver has about 10 s, so the upload would be "
-                         "handed to a foreground service or a job (the other columns)",
+    ("upload", "alarm"): "an alarm only starts the app: its receiver must finish within the broadcast timeout "
+                         "(10 s or 60 s, android-facts §6), so the upload would be handed to a foreground service "
+                         "or a job (the other columns)",
     ("music", "receiver"): "a receiver runs for seconds; playback needs a service",
     ("music", "alarm"): "an alarm only starts the app at a time; playback needs a service",
 }

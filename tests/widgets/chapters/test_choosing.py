@@ -63,6 +63,7 @@ def test_upload_the_job_and_the_service_send_it_all_the_service_shows_a_notifica
 def test_music_the_foreground_service_plays_it_all_a_job_does_not(rows) -> None:
     assert cell(rows, "music", "service")["score"] == pytest.approx(60, abs=1)
     assert cell(rows, "music", "job")["score"] < 30
+    assert "stopped" in cell(rows, "music", "job")["bent"]  # "stopped at its time limit and retried"
     assert math.isnan(cell(rows, "music", "job")["app_mah"])  # not comparable: not shown
 
 
